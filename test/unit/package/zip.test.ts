@@ -41,7 +41,7 @@ describe('deterministic zip', () => {
     }
   });
 
-  it('passes an independent zip reader's integrity check (Python zipfile)', async () => {
+  it('passes an independent zip reader integrity check (Python zipfile)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cp-zip-'));
     await writeFile(join(dir, 'p.zip'), zipToBuffer(files()));
     const out = execFileSync('python3', ['-c', 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); print(z.testzip()); print(len(z.namelist()))', join(dir, 'p.zip')]).toString();
