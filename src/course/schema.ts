@@ -1,0 +1,175 @@
+// Schema validation of course source files (schemas/*.schema.json, ajv 8) with
+// errors turned into human wording at source positions. ajv runs with allErrors so
+// an author sees every problem of a file at once.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { problem, type Problem } from '../errors.ts';
+import { fieldPath, locate, pointerSegments, type SourceYaml } from './yaml.ts';
+import { didYouMean } from './suggest.ts';
+
+export type SchemaKind = 'course' | 'module' | 'page' | 'activities' | 'glossary' | 'reading';
+
+const KINDS: SchemaKind[] = ['course', 'module', 'page', 'activities', 'glossary', 'reading'];
+const schemaDir = new URL('../../schemas/', import.meta.url);
+
+let validators: Map<SchemaKind, ValidateFunction> | undefined;
+
+function compile(): Map<SchemaKind, ValidateFunction> {
+  const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true });
+  // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+  const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+    addFormatsModule) as (a: Ajv, f: string[]) => void;
+  addFormats(ajv, ['email', 'uri']);
+  // Our annotations: the wording and hint shown when a pattern/format fails.
+  ajv.addVocabulary(['x-message', 'x-hint']);
+  for (const k of KINDS) ajv.addSchema(JSON.parse(readFileSync(new URL(`${k}.schema.json`, schemaDir), 'utf8')));
+  const map = new Map<SchemaKind, ValidateFunction>();
+  for (const k of KINDS) map.set(k, ajv.getSchema(`https://coursepack.example/schemas/${k}.schema.json`)!);
+  return map;
+}
+
+/** Validate parsed YAML data against one of the schemas; [] when valid. */
+export function validateSchema(kind: SchemaKind, src: SourceYaml, data: unknown = src.data): Problem[] {
+  validators ??= compile();
+  const validate = validators.get(kind)!;
+  if (validate(data)) return [];
+  return humanise(validate.errors ?? [], src);
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a set of fields (key: value)',
+  null: 'empty',
+};
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a set of fields';
+  if (typeof value === 'string') return `text "${value.length > 30 ? value.slice(0, 30) + '…' : value}"`;
+  return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
+}
+
+function humanise(errors: ErrorObject[], src: SourceYaml): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const segs = pointerSegments(e.instancePath);
+    const schema = (e.parentSchema ?? {}) as Record<string, unknown>;
+    const customHint = typeof schema['x-hint'] === 'string' ? (schema['x-hint'] as string) : undefined;
+    let segments = segs;
+    let at: 'value' | 'key' = 'value';
+    let message: string;
+    let hint = customHint;
+    switch (e.keyword) {
+      case 'required': {
+        const missing = (e.params as { missingProperty: string }).missingProperty;
+        segments = [...segs, missing];
+        at = 'key';
+        message = 'is required';
+        hint ??= `Add '${missing}:' here.`;
+        break;
+      }
+      case 'additionalProperties': {
+        const extra = (e.params as { additionalProperty: string }).additionalProperty;
+        segments = [...segs, extra];
+        at = 'key';
+        message = 'unknown field';
+        const known = Object.keys((schema.properties as object) ?? {}).filter((k) => k !== '$schema');
+        hint = didYouMean(extra, known) ?? `Allowed fields here: ${known.join(', ')}.`;
+        break;
+      }
+      case 'type': {
+        const t = String((e.params as { type: string }).type);
+        message = `must be ${t.split(',').map((x) => TYPE_WORDS[x] ?? x).join(' or ')}, not ${describe(e.data)}`;
+        if (t === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean'))
+          hint ??= 'Put the value in quotes so YAML reads it as text.';
+        break;
+      }
+      case 'maximum':
+        message = `must be ≤ ${(e.params as { limit: number }).limit}`;
+        break;
+      case 'minimum':
+        message = `must be ≥ ${(e.params as { limit: number }).limit}`;
+        break;
+      case 'exclusiveMaximum':
+        message = `must be < ${(e.params as { limit: number }).limit}`;
+        break;
+      case 'exclusiveMinimum':
+        message = `must be > ${(e.params as { limit: number }).limit}`;
+        break;
+      case 'minLength': {
+        const n = (e.params as { limit: number }).limit;
+        message = n === 1 ? 'must not be empty' : `must be at least ${n} characters long`;
+        break;
+      }
+      case 'maxLength':
+        message = `must be at most ${(e.params as { limit: number }).limit} characters long`;
+        break;
+      case 'minItems': {
+        const n = (e.params as { limit: number }).limit;
+        message = `must list at least ${n} item${n === 1 ? '' : 's'}`;
+        break;
+      }
+      case 'maxItems': {
+        const n = (e.params as { limit: number }).limit;
+        message = `must list at most ${n} item${n === 1 ? '' : 's'}`;
+        break;
+      }
+      case 'uniqueItems': {
+        const { i, j } = e.params as { i: number; j: number };
+        segments = [...segs, i];
+        message = `lists the same value twice (items ${j + 1} and ${i + 1})`;
+        break;
+      }
+      case 'pattern':
+      case 'format':
+        message =
+          typeof schema['x-message'] === 'string'
+            ? (schema['x-message'] as string)
+            : e.keyword === 'format'
+              ? `must be a valid ${(e.params as { format: string }).format}`
+              : `must match ${(e.params as { pattern: string }).pattern}`;
+        break;
+      case 'enum':
+        message = `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`;
+        break;
+      case 'const':
+        message = `must be ${String((e.params as { allowedValue: unknown }).allowedValue)}`;
+        break;
+      case 'discriminator': {
+        const { tag, tagValue } = e.params as { tag: string; tagValue: unknown };
+        const options = ((schema.oneOf as { properties: Record<string, { const: string }> }[]) ?? []).map(
+          (b) => b.properties[tag]?.const,
+        );
+        segments = [...segs, tag];
+        if (tagValue === undefined) {
+          at = 'key';
+          segments = segs;
+          message = `needs '${tag}:' (one of: ${options.join(', ')})`;
+        } else {
+          message = `must be one of: ${options.join(', ')}`;
+          hint = didYouMean(String(tagValue), options) ?? hint;
+        }
+        break;
+      }
+      case 'oneOf':
+        // With a discriminator the branch's own errors are already reported.
+        continue;
+      default:
+        message = e.message ?? 'is not valid';
+    }
+    const pos = locate(src, segments, at);
+    const path = fieldPath(segments);
+    const key = `${pos.line}:${pos.column}:${path}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(problem('COURSE_SCHEMA', message, { file: src.file, line: pos.line, column: pos.column, path, hint }));
+  }
+  return out;
+}
