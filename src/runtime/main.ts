@@ -1,0 +1,47 @@
+// Entry point of coursepack.js, bundled by the renderer into one IIFE. Reads the
+// module data embedded in the page, picks the progress store (LMS API, else
+// localStorage) and starts the learner interface.
+import type { ModuleData } from './module-data.ts';
+import { findApi, scormStore } from './scorm12.ts';
+import { localStore, type Store } from './store.ts';
+import { createTracker } from './tracker.ts';
+import { startUi, type Ui } from './ui.ts';
+
+const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
+const NO_LMS = 'No learning system was found, so progress may not be saved there. It is kept in this browser.';
+
+function start(): void {
+  const printButton = document.getElementById('cp-print');
+  printButton?.addEventListener('click', () => window.print());
+  const raw = document.getElementById('cp-data');
+  if (!raw) return;
+  const data = JSON.parse(raw.textContent || '{}') as ModuleData;
+  let ui: Ui | null = null;
+  let lastProblem = false;
+  const api = data.target === 'scorm12' ? findApi(window) : null;
+  let base = '';
+  const notify = (problem: boolean): void => {
+    lastProblem = problem;
+    ui?.notice(problem ? UNSAVED : base);
+  };
+  let store: Store;
+  if (api) {
+    store = scormStore(api, notify);
+  } else {
+    store = localStore(`coursepack:${data.courseId}:${data.courseVersion}:${data.moduleId}`, notify);
+    if (data.target === 'scorm12') base = NO_LMS;
+  }
+  const tracker = createTracker(data, store);
+  ui = startUi(data, tracker);
+  ui.notice(lastProblem ? UNSAVED : base);
+  document.documentElement.classList.add('cp-ready');
+
+  // Keep the LMS session alive and progress safe during long pages.
+  setInterval(() => store.commit(), 180000);
+  const end = (): void => tracker.finish();
+  window.addEventListener('pagehide', end);
+  window.addEventListener('beforeunload', end);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

@@ -1,0 +1,38 @@
+// The module description the renderer embeds in index.html as JSON and the
+// runtime reads at start-up. Shared type only: no code, so both sides agree.
+import type { SuspendLayout } from './suspend-data.ts';
+
+export type QuestionData =
+  | (QuestionCommon & { type: 'single-choice'; choices: string[]; correct: number })
+  | (QuestionCommon & { type: 'multiple-response'; choices: string[]; correct: number[] })
+  | (QuestionCommon & { type: 'true-false'; correct: boolean })
+  | (QuestionCommon & { type: 'fill-in'; answers: string[]; caseSensitive: boolean; maxLength: number })
+  | (QuestionCommon & { type: 'matching'; pairs: number });
+
+interface QuestionCommon {
+  /** cmi.interactions.n.id: quiz and question id, printable ASCII. */
+  iid: string;
+  /** DOM id of the question's fieldset. */
+  dom: string;
+  quiz: string;
+  scored: boolean;
+  weighting: number;
+}
+
+export interface ModuleData {
+  target: 'scorm12' | 'web';
+  courseId: string;
+  courseVersion: string;
+  moduleId: string;
+  moduleTitle: string;
+  completion: 'all-pages' | 'all-required-pages';
+  /** Pass mark in percent; null when the module has no scored quiz or the course no pass mark. */
+  passMark: number | null;
+  /** DOM ids of every view: pages first, then glossary, further reading, feedback. */
+  views: string[];
+  pages: { id: string; required: boolean }[];
+  questions: QuestionData[];
+  reflections: { dom: string; maxLength: number }[];
+  feedback: { email: string | null; subject: string; rating: boolean; scormComments: boolean; maxLength: number };
+  layout: SuspendLayout;
+}
