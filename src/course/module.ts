@@ -45,11 +45,19 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
   const pages: Page[] = [];
   const listed = new Set<string>();
   const pageSources = new Map<Page, SourceYaml | undefined>();
+  // Pages whose front matter could not be parsed: what they place is unknown.
+  let placementUnknown = false;
   const entries = asArray(m.pages);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (typeof entry !== 'string' || !entry.endsWith('.md')) continue;
     const listedAt = at(modSrc, ['pages', i], `pages[${i}]`);
+    const unsafe = unsafeReason(entry);
+    if (unsafe) {
+      const { message, hint } = reasonText(unsafe, entry);
+      problems.push(problem('COURSE_PATH_ESCAPE', message, { ...listedAt, hint: hint + ' Page paths are relative to the module folder, e.g. pages/01-intro.md.' }));
+      continue;
+    }
     const rel = `${folder}/${entry}`;
     const norm = path.posix.normalize(rel);
     if (listed.has(norm)) {
@@ -62,6 +70,7 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
     const loaded = loadPage(norm, text, problems);
     pages.push(loaded.page);
     pageSources.set(loaded.page, loaded.fm);
+    if (loaded.unparsed) placementUnknown = true;
   }
   await warnUnlistedPages(ctx, folder, listed);
 
@@ -79,13 +88,13 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
 
   checkUniquePages(pages, pageSources, problems);
   checkPageReferences(folder, pages, glossary, glossaryBroken, assets, problems);
-  checkPlacement(pages, pageSources, activities, activitiesSrc, activitiesBroken, problems);
+  checkPlacement(pages, pageSources, activities, placementUnknown ? undefined : activitiesSrc, activitiesBroken, problems);
   return mod;
 }
 
 // ---------------------------------------------------------------- pages
 
-function loadPage(file: string, text: string, problems: Problem[]): { page: Page; fm?: SourceYaml } {
+function loadPage(file: string, text: string, problems: Problem[]): { page: Page; fm?: SourceYaml; unparsed?: boolean } {
   const split = splitFrontMatter(text);
   const base = path.posix.basename(file, '.md');
   const page: Page = { id: base, title: '', required: true, file, markdown: split.body, bodyLine: split.bodyLine, activities: [] };
@@ -100,7 +109,7 @@ function loadPage(file: string, text: string, problems: Problem[]): { page: Page
   }
   const { source: fm, problems: yamlProblems } = parseYaml(split.yaml, file, split.yamlLine - 1);
   problems.push(...yamlProblems);
-  if (fm.data === undefined && yamlProblems.some((p) => p.severity === 'error')) return { page };
+  if (fm.data === undefined && yamlProblems.some((p) => p.severity === 'error')) return { page, unparsed: true };
   problems.push(...validateSchema('page', fm, fm.data ?? {}));
   const d = asObject(fm.data);
   page.title = asString(d.title);

@@ -36,7 +36,7 @@ export function parseYaml(
         file,
         line: (pos?.line ?? 1) + lineOffset,
         column: pos?.col ?? 1,
-        hint: 'Check indentation (spaces, not tabs), the colon after each key, and quote text that contains ": " or starts with a special character.',
+        hint: yamlHint(e.code, e.message),
       }),
     );
   }
@@ -53,6 +53,14 @@ export function parseYaml(
   }
   const data = problems.some((p) => p.severity === 'error') ? undefined : doc.toJS({ maxAliasCount: 100 });
   return { source: { file, doc, lines, lineOffset, data }, problems };
+}
+
+function yamlHint(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'Each key may appear only once in the same block; remove or rename the repeated one.';
+  if (/nested mappings|implicit map keys|compact mappings/i.test(message))
+    return 'Text that contains ": " must be quoted, e.g. title: "Page two: the sequel".';
+  if (code === 'TAB_AS_INDENT' || /tab/i.test(message)) return 'Indent with spaces, not tabs.';
+  return 'Check the indentation (spaces, not tabs), the colon after each key, closing brackets and quotes, and quote text that starts with a special character such as [ { * & ! | > % @ or `.';
 }
 
 // yaml's pretty errors append a code excerpt after the first line; keep the sentence.
