@@ -1,0 +1,228 @@
+// Statement handling between HTTP and storage: fill in what the LRS owns (id, stored,
+// timestamp, authority, version), build the filter index (including what a StatementRef
+// inherits), hash for the "same id, same content" rule, and render the ids / exact /
+// canonical formats on the way out.
+import { createHash, randomUUID } from 'node:crypto';
+import type { KeyRow, ActivityRow, StatementRow } from './storage/types.ts';
+import { VOIDED_VERB } from './validate.ts';
+
+type Json = Record<string, any>;
+
+/** Filter index kinds. Lower case: the direct match; upper case: the related_* widening. */
+export const KIND = { agent: 'a', relatedAgent: 'A', activity: 'o', relatedActivity: 'O', verb: 'v', registration: 'r' } as const;
+
+/** Stable identity of an Agent or identified Group (its inverse functional identifier). */
+export function agentKey(a: Json | undefined): string | undefined {
+  if (!a || typeof a !== 'object') return undefined;
+  if (typeof a.mbox === 'string') return `mbox:${a.mbox.toLowerCase()}`;
+  if (typeof a.mbox_sha1sum === 'string') return `sha1:${a.mbox_sha1sum.toLowerCase()}`;
+  if (typeof a.openid === 'string') return `openid:${a.openid}`;
+  if (a.account && typeof a.account === 'object') return `account:${a.account.homePage}|${a.account.name}`;
+  return undefined;
+}
+
+export function authorityFor(key: KeyRow, homePage: string): Json {
+  return { objectType: 'Agent', name: key.name, account: { homePage, name: key.id } };
+}
+
+/** Sorted-key JSON: the comparison form for the 409 rule (language-map order must not matter). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v as Json).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Json)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function contentHash(st: Json): string {
+  const { authority: _a, stored: _s, version: _v, ...rest } = st;
+  return createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+}
+
+export function asList<T>(x: T | T[] | undefined): T[] {
+  return x === undefined ? [] : Array.isArray(x) ? x : [x];
+}
+
+function contextActivities(ctx: Json | undefined): Json[] {
+  const ca = ctx?.contextActivities ?? {};
+  return ['parent', 'grouping', 'category', 'other'].flatMap((k) => asList<Json>(ca[k]));
+}
+
+function isActivity(o: Json): boolean {
+  return o.objectType === undefined || o.objectType === 'Activity';
+}
+
+/** Every activity IRI a statement writes about: object (and SubStatement object) plus context activities. */
+export function activityIris(st: Json): Array<{ iri: string; path: string }> {
+  const out: Array<{ iri: string; path: string }> = [];
+  const visit = (s: Json, at: string) => {
+    if (isActivity(s.object)) out.push({ iri: s.object.id, path: `${at}object.id` });
+    for (const a of contextActivities(s.context)) out.push({ iri: a.id, path: `${at}context.contextActivities` });
+  };
+  visit(st, '');
+  if (st.object.objectType === 'SubStatement') visit(st.object, 'object.');
+  return out;
+}
+
+function actorKeys(a: Json | undefined, withMembers: boolean): string[] {
+  if (!a) return [];
+  const out: string[] = [];
+  const k = agentKey(a);
+  if (k) out.push(k);
+  if (withMembers && Array.isArray(a.member)) for (const m of a.member) out.push(...actorKeys(m, false));
+  return out;
+}
+
+function indexOf(st: Json): Array<[string, string]> {
+  const rows = new Set<string>();
+  const add = (kind: string, value: string | undefined) => value !== undefined && rows.add(`${kind}\u0000${value}`);
+  add(KIND.verb, st.verb.id);
+  add(KIND.registration, st.context?.registration);
+  const obj = st.object;
+  const objIsAgent = obj.objectType === 'Agent' || obj.objectType === 'Group';
+  for (const k of actorKeys(st.actor, false)) add(KIND.agent, k);
+  if (objIsAgent) for (const k of actorKeys(obj, false)) add(KIND.agent, k);
+  const related = (s: Json) => {
+    for (const k of actorKeys(s.actor, true)) add(KIND.relatedAgent, k);
+    if (s.object.objectType === 'Agent' || s.object.objectType === 'Group') for (const k of actorKeys(s.object, true)) add(KIND.relatedAgent, k);
+    for (const k of actorKeys(s.context?.instructor, true)) add(KIND.relatedAgent, k);
+    for (const k of actorKeys(s.context?.team, true)) add(KIND.relatedAgent, k);
+    if (isActivity(s.object)) add(KIND.relatedActivity, s.object.id);
+    for (const a of contextActivities(s.context)) add(KIND.relatedActivity, a.id);
+  };
+  related(st);
+  for (const k of actorKeys(st.authority, true)) add(KIND.relatedAgent, k);
+  if (obj.objectType === 'SubStatement') related(obj);
+  if (isActivity(obj)) add(KIND.activity, obj.id);
+  return [...rows].map((r) => r.split('\u0000') as [string, string]);
+}
+
+function activityRows(st: Json, overwrite: boolean): ActivityRow[] {
+  const out: ActivityRow[] = [];
+  const visit = (s: Json) => {
+    for (const a of [s.object, ...contextActivities(s.context)]) {
+      if (a && isActivity(a) && a.definition) out.push({ id: a.id, definition: JSON.stringify(a.definition), overwrite });
+    }
+  };
+  visit(st);
+  if (st.object.objectType === 'SubStatement') visit(st.object);
+  return out;
+}
+
+/** Completes a validated statement and turns it into a storage row. */
+export function prepareStatement(
+  received: Json,
+  ctx: { key: KeyRow; homePage: string; now: number },
+): { row: StatementRow; activities: ActivityRow[]; statement: Json } {
+  const id = received.id ?? randomUUID();
+  const stored = new Date(ctx.now).toISOString();
+  const hash = contentHash({ ...received, id });
+  const statement: Json = {
+    ...received,
+    id,
+    timestamp: received.timestamp ?? stored,
+    stored,
+    authority: authorityFor(ctx.key, ctx.homePage),
+    version: received.version ?? '1.0.0',
+  };
+  const isVoiding = statement.verb.id === VOIDED_VERB && statement.object.objectType === 'StatementRef';
+  const row: StatementRow = {
+    id,
+    storedMs: ctx.now,
+    json: JSON.stringify(statement),
+    hash,
+    voidTarget: isVoiding ? statement.object.id : undefined,
+    refTarget: statement.object.objectType === 'StatementRef' ? statement.object.id : undefined,
+    index: indexOf(statement),
+  };
+  const canDefine = ctx.key.scopes.includes('all') || ctx.key.scopes.includes('define');
+  return { row, activities: activityRows(statement, canDefine), statement };
+}
+
+// ---- output formats -------------------------------------------------------
+
+function idsActor(a: Json): Json {
+  const out: Json = {};
+  if (a.objectType) out.objectType = a.objectType;
+  for (const k of ['mbox', 'mbox_sha1sum', 'openid', 'account']) if (a[k] !== undefined) out[k] = a[k];
+  if (a.objectType === 'Group' && !agentKey(a) && Array.isArray(a.member)) out.member = a.member.map(idsActor);
+  return out;
+}
+
+function idsObject(o: Json): Json {
+  if (o.objectType === 'Agent' || o.objectType === 'Group') return idsActor(o);
+  if (o.objectType === 'StatementRef') return o;
+  if (o.objectType === 'SubStatement') return idsStatement(o);
+  return { objectType: 'Activity', id: o.id };
+}
+
+function idsStatement(s: Json): Json {
+  const out: Json = { ...s, actor: idsActor(s.actor), verb: { id: s.verb.id }, object: idsObject(s.object) };
+  if (s.authority) out.authority = idsActor(s.authority);
+  if (s.context) {
+    const c: Json = { ...s.context };
+    if (c.instructor) c.instructor = idsActor(c.instructor);
+    if (c.team) c.team = idsActor(c.team);
+    if (c.contextActivities) {
+      c.contextActivities = Object.fromEntries(
+        Object.entries(c.contextActivities as Json).map(([k, v]) => [k, asList<Json>(v).map((a) => ({ objectType: 'Activity', id: a.id }))]),
+      );
+    }
+    out.context = c;
+  }
+  return out;
+}
+
+/** Parses Accept-Language into tags, best first. */
+export function parseAcceptLanguage(h: string | undefined): string[] {
+  if (!h) return [];
+  return h
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
+      return { tag: (tag ?? '').trim().toLowerCase(), q: q ? Number(q[1]) : 1 };
+    })
+    .filter((x) => x.tag && x.q > 0)
+    .sort((a, b) => b.q - a.q)
+    .map((x) => x.tag);
+}
+
+function pickLanguage(map: Json, langs: string[]): Json {
+  const keys = Object.keys(map);
+  if (keys.length <= 1) return map;
+  for (const want of langs) {
+    if (want === '*') break;
+    const exact = keys.find((k) => k.toLowerCase() === want);
+    if (exact) return { [exact]: map[exact] };
+    const primary = keys.find((k) => k.toLowerCase().split('-')[0] === want.split('-')[0]);
+    if (primary) return { [primary]: map[primary] };
+  }
+  const first = keys[0]!;
+  return { [first]: map[first] };
+}
+
+const LANGUAGE_MAP_KEYS = new Set(['display', 'name', 'description']);
+
+function canonicalise(v: unknown, langs: string[], key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => canonicalise(x, langs));
+  if (v && typeof v === 'object') {
+    if (LANGUAGE_MAP_KEYS.has(key) && Object.values(v).every((x) => typeof x === 'string')) return pickLanguage(v as Json, langs);
+    if (key === 'extensions') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canonicalise(x, langs, k)]));
+  }
+  return v;
+}
+
+export type Format = 'exact' | 'ids' | 'canonical';
+
+export function renderStatement(json: string, format: Format, langs: string[]): Json {
+  const st = JSON.parse(json);
+  if (format === 'ids') return idsStatement(st);
+  if (format === 'canonical') {
+    // names are language maps, but agent `name` is a plain string: canonicalise skips non-maps.
+    return canonicalise(st, langs) as Json;
+  }
+  return st;
+}

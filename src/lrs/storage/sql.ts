@@ -1,0 +1,85 @@
+// SQL shared by the SQLite and PostgreSQL stores: the schema (portable subset) and the
+// statement query, which is driven by the filter index so the first page of a filtered
+// GET reads only the rows it returns, even over millions of statements.
+import type { StatementFilter } from './types.ts';
+
+export function schemaSql(pg: boolean): string[] {
+  const seq = pg ? 'seq BIGSERIAL PRIMARY KEY' : 'seq INTEGER PRIMARY KEY AUTOINCREMENT';
+  const blob = pg ? 'BYTEA' : 'BLOB';
+  const big = pg ? 'BIGINT' : 'INTEGER';
+  const noRowid = pg ? '' : ' WITHOUT ROWID';
+  return [
+    `CREATE TABLE IF NOT EXISTS statements (
+      ${seq},
+      id TEXT NOT NULL UNIQUE,
+      stored_ms ${big} NOT NULL,
+      voided SMALLINT NOT NULL DEFAULT 0,
+      void_target TEXT,
+      hash TEXT NOT NULL,
+      json TEXT NOT NULL
+    )`,
+    `CREATE INDEX IF NOT EXISTS statements_void_target ON statements (void_target)`,
+    `CREATE INDEX IF NOT EXISTS statements_stored ON statements (stored_ms)`,
+    `CREATE TABLE IF NOT EXISTS statement_index (
+      kind TEXT NOT NULL,
+      value TEXT NOT NULL,
+      seq ${big} NOT NULL,
+      PRIMARY KEY (kind, value, seq)
+    )${noRowid}`,
+    `CREATE INDEX IF NOT EXISTS statement_index_seq ON statement_index (seq)`,
+    `CREATE TABLE IF NOT EXISTS activities (id TEXT PRIMARY KEY, definition TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS documents (
+      kind TEXT NOT NULL,
+      activity_id TEXT NOT NULL,
+      agent TEXT NOT NULL,
+      registration TEXT NOT NULL,
+      doc_id TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      content ${blob} NOT NULL,
+      etag TEXT NOT NULL,
+      updated_ms ${big} NOT NULL,
+      PRIMARY KEY (kind, activity_id, agent, registration, doc_id)
+    )`,
+    `CREATE TABLE IF NOT EXISTS keys (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      scopes TEXT NOT NULL,
+      activity_prefix TEXT,
+      write_only SMALLINT NOT NULL,
+      secret_hash TEXT NOT NULL,
+      created_ms ${big} NOT NULL,
+      revoked_ms ${big},
+      rate_limit INTEGER
+    )`,
+  ];
+}
+
+/** SQL + parameters for one page; `ph(n)` renders the n-th placeholder (1-based). */
+export function statementQuery(f: StatementFilter, ph: (n: number) => string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return ph(params.length);
+  };
+  const where: string[] = ['s.voided = 0'];
+  const cmpAfter = f.ascending ? '>' : '<';
+  const order = f.ascending ? 'ASC' : 'DESC';
+  let from = 'statements s';
+  let seqCol = 's.seq';
+  const [first, ...rest] = f.match;
+  if (first) {
+    // Drive the scan from the index (kind, value, seq): rows come out already in seq order.
+    from = 'statement_index i JOIN statements s ON s.seq = i.seq';
+    seqCol = 'i.seq';
+    where.push(`i.kind = ${p(first[0])}`, `i.value = ${p(first[1])}`);
+  }
+  for (const [kind, value] of rest) {
+    where.push(`EXISTS (SELECT 1 FROM statement_index x WHERE x.kind = ${p(kind)} AND x.value = ${p(value)} AND x.seq = s.seq)`);
+  }
+  if (f.sinceMs !== undefined) where.push(`s.stored_ms > ${p(f.sinceMs)}`);
+  if (f.untilMs !== undefined) where.push(`s.stored_ms <= ${p(f.untilMs)}`);
+  if (f.upperSeq !== undefined) where.push(`${seqCol} <= ${p(f.upperSeq)}`);
+  if (f.afterSeq !== undefined) where.push(`${seqCol} ${cmpAfter} ${p(f.afterSeq)}`);
+  const sql = `SELECT s.seq AS seq, s.json AS json, s.stored_ms AS stored_ms FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${seqCol} ${order} LIMIT ${p(f.limit)}`;
+  return { sql, params };
+}

@@ -1,0 +1,187 @@
+// SQLite store: the zero-set-up default. WAL mode with synchronous=FULL so a statement
+// acknowledged with 200 survives a crash or power loss; better-sqlite3 is synchronous,
+// so writes are naturally serialised and each batch is one transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { schemaSql, statementQuery } from './sql.ts';
+import {
+  ConflictError,
+  type ActivityRow,
+  type Doc,
+  type DocDecision,
+  type DocKey,
+  type DocScope,
+  type KeyRow,
+  type StatementFilter,
+  type StatementHit,
+  type StatementRow,
+  type Storage,
+} from './types.ts';
+
+export function openSqlite(path: string): Storage {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  for (const sql of schemaSql(false)) db.exec(sql);
+
+  const q = {
+    hashById: db.prepare<[string], { hash: string }>('SELECT hash FROM statements WHERE id = ?'),
+    insert: db.prepare(
+      'INSERT INTO statements (id, stored_ms, voided, void_target, hash, json) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    isVoidedBy: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM statements WHERE void_target = ? LIMIT 1',
+    ),
+    voidTarget: db.prepare('UPDATE statements SET voided = 1 WHERE id = ? AND void_target IS NULL'),
+    index: db.prepare('INSERT OR IGNORE INTO statement_index (kind, value, seq) VALUES (?, ?, ?)'),
+    inherit: db.prepare(
+      `INSERT OR IGNORE INTO statement_index (kind, value, seq)
+       SELECT i.kind, i.value, ? FROM statement_index i JOIN statements t ON t.seq = i.seq WHERE t.id = ?`,
+    ),
+    activityInsert: db.prepare('INSERT OR IGNORE INTO activities (id, definition) VALUES (?, ?)'),
+    activityUpsert: db.prepare(
+      'INSERT INTO activities (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition',
+    ),
+    getStatement: db.prepare<[string], { json: string; voided: number; stored_ms: number }>(
+      'SELECT json, voided, stored_ms FROM statements WHERE id = ?',
+    ),
+    maxSeq: db.prepare<[], { m: number | null }>('SELECT MAX(seq) AS m FROM statements'),
+    getActivity: db.prepare<[string], { definition: string }>('SELECT definition FROM activities WHERE id = ?'),
+    getDoc: db.prepare<[string, string, string, string, string], any>(
+      'SELECT content_type, content, etag, updated_ms FROM documents WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?',
+    ),
+    putDoc: db.prepare(
+      `INSERT INTO documents (kind, activity_id, agent, registration, doc_id, content_type, content, etag, updated_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, activity_id, agent, registration, doc_id)
+       DO UPDATE SET content_type = excluded.content_type, content = excluded.content, etag = excluded.etag, updated_ms = excluded.updated_ms`,
+    ),
+    delDoc: db.prepare(
+      'DELETE FROM documents WHERE kind = ? AND activity_id = ? AND agent = ? AND registration = ? AND doc_id = ?',
+    ),
+    createKey: db.prepare(
+      'INSERT INTO keys (id, name, scopes, activity_prefix, write_only, secret_hash, created_ms, revoked_ms, rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getKey: db.prepare<[string], any>('SELECT * FROM keys WHERE id = ?'),
+    listKeys: db.prepare<[], any>('SELECT * FROM keys ORDER BY created_ms, id'),
+    revokeKey: db.prepare('UPDATE keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL'),
+    countKeys: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM keys'),
+  };
+
+  const insertAll = db.transaction((rows: StatementRow[], activities: ActivityRow[]) => {
+    for (const r of rows) {
+      const existing = q.hashById.get(r.id);
+      if (existing) {
+        if (existing.hash !== r.hash) throw new ConflictError(r.id);
+        continue;
+      }
+      // A statement is voided iff a voiding statement targets it and it is not itself voiding.
+      const voided = !r.voidTarget && q.isVoidedBy.get(r.id) ? 1 : 0;
+      const info = q.insert.run(r.id, r.storedMs, voided, r.voidTarget ?? null, r.hash, r.json);
+      const seq = Number(info.lastInsertRowid);
+      for (const [kind, value] of r.index) q.index.run(kind, value, seq);
+      if (r.refTarget) q.inherit.run(seq, r.refTarget);
+      if (r.voidTarget) q.voidTarget.run(r.voidTarget);
+    }
+    for (const a of activities) (a.overwrite ? q.activityUpsert : q.activityInsert).run(a.id, a.definition);
+  });
+
+  const scopeWhere = (k: DocScope) => {
+    const params: unknown[] = [k.kind, k.activityId, k.agent];
+    let sql = 'kind = ? AND activity_id = ? AND agent = ?';
+    if (k.registration !== null) {
+      sql += ' AND registration = ?';
+      params.push(k.registration);
+    }
+    return { sql, params };
+  };
+
+  return {
+    kind: 'sqlite',
+    async insertStatements(rows, activities) {
+      insertAll.immediate(rows, activities);
+    },
+    async getStatement(id) {
+      const r = q.getStatement.get(id);
+      return r && { json: r.json, voided: r.voided === 1, storedMs: r.stored_ms };
+    },
+    async queryStatements(f: StatementFilter): Promise<StatementHit[]> {
+      const { sql, params } = statementQuery(f, () => '?');
+      const rows = db.prepare<unknown[], { seq: number; json: string; stored_ms: number }>(sql).all(...params);
+      return rows.map((r) => ({ seq: r.seq, json: r.json, storedMs: r.stored_ms }));
+    },
+    async maxSeq() {
+      return q.maxSeq.get()?.m ?? 0;
+    },
+    async getActivity(id) {
+      return q.getActivity.get(id)?.definition;
+    },
+    async getDocument(k) {
+      return toDoc(q.getDoc.get(k.kind, k.activityId, k.agent, k.registration, k.docId));
+    },
+    async listDocumentIds(k, sinceMs) {
+      const w = scopeWhere(k);
+      if (sinceMs !== undefined) w.params.push(sinceMs);
+      const sql = `SELECT DISTINCT doc_id FROM documents WHERE ${w.sql}${sinceMs !== undefined ? ' AND updated_ms > ?' : ''} ORDER BY doc_id`;
+      return db.prepare<unknown[], { doc_id: string }>(sql).all(...w.params).map((r) => r.doc_id);
+    },
+    async mutateDocument<R>(k: DocKey, decide: (d: Doc | undefined) => DocDecision<R>): Promise<R> {
+      const run = db.transaction(() => {
+        const cur = toDoc(q.getDoc.get(k.kind, k.activityId, k.agent, k.registration, k.docId));
+        const d = decide(cur);
+        if ('write' in d) {
+          const w = d.write;
+          q.putDoc.run(k.kind, k.activityId, k.agent, k.registration, k.docId, w.contentType, w.content, w.etag, w.updatedMs);
+        } else if ('remove' in d) {
+          q.delDoc.run(k.kind, k.activityId, k.agent, k.registration, k.docId);
+        }
+        return d.result;
+      });
+      return run.immediate();
+    },
+    async deleteDocuments(k) {
+      const w = scopeWhere(k);
+      db.prepare(`DELETE FROM documents WHERE ${w.sql}`).run(...w.params);
+    },
+    async createKey(k: KeyRow) {
+      q.createKey.run(k.id, k.name, JSON.stringify(k.scopes), k.activityPrefix, k.writeOnly ? 1 : 0, k.secretHash, k.createdMs, k.revokedMs, k.rateLimit);
+    },
+    async getKey(id) {
+      const r = q.getKey.get(id);
+      return r && toKey(r);
+    },
+    async listKeys() {
+      return q.listKeys.all().map(toKey);
+    },
+    async revokeKey(id, atMs) {
+      return q.revokeKey.run(atMs, id).changes > 0;
+    },
+    async countKeys() {
+      return q.countKeys.get()!.n;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function toDoc(r: any): Doc | undefined {
+  return r && { contentType: r.content_type, content: Buffer.from(r.content), etag: r.etag, updatedMs: Number(r.updated_ms) };
+}
+
+export function toKey(r: any): KeyRow {
+  return {
+    id: r.id,
+    name: r.name,
+    scopes: JSON.parse(r.scopes),
+    activityPrefix: r.activity_prefix ?? null,
+    writeOnly: Number(r.write_only) === 1,
+    secretHash: r.secret_hash,
+    createdMs: Number(r.created_ms),
+    revokedMs: r.revoked_ms == null ? null : Number(r.revoked_ms),
+    rateLimit: r.rate_limit == null ? null : Number(r.rate_limit),
+  };
+}

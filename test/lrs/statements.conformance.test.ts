@@ -1,0 +1,455 @@
+// xAPI 1.0.3 conformance for the Statement Resource, written from the spec (Data and
+// Communication parts): headers, storing, validation, 409 rules, every GET filter,
+// formats, `more` paging, consistent-through, voiding and StatementRef filters. Runs
+// against SQLite and a real PostgreSQL server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import llValidation from '@learninglocker/xapi-validation';
+import { BACKENDS, statement, startTestLrs, stopPostgres, type Client, type TestLrs } from './helpers.ts';
+
+const llValidate: (s: unknown) => unknown[] = (llValidation as any).default ?? llValidation;
+
+afterAll(stopPostgres);
+
+const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
+const agent = (n: string) => ({ objectType: 'Agent', mbox: `mailto:${n}@example.org` });
+
+describe.each(BACKENDS)('statements on %s', (backend) => {
+  let t: TestLrs;
+  let c: Client;
+  beforeAll(async () => {
+    t = await startTestLrs(backend);
+    c = t.admin;
+  });
+  afterAll(async () => t?.close());
+
+  const getOne = async (id: string) => (await c.get('statements', { statementId: id })).json;
+
+  describe('headers and access', () => {
+    it('requires X-Experience-API-Version and returns it on every response', async () => {
+      const r = await c.get('statements', {}, { 'x-experience-api-version': '' });
+      expect(r.status).toBe(400);
+      expect(r.json.code).toBe('XAPI_VERSION_HEADER');
+      expect(r.headers.get('x-experience-api-version')).toBe('1.0.3');
+      expect((await c.get('statements', {}, { 'x-experience-api-version': '2.0.0' })).status).toBe(400);
+      const ok = await c.get('statements', { limit: 1 }, { 'x-experience-api-version': '1.0.1' });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-experience-api-version')).toBe('1.0.3');
+    });
+
+    it('serves About without credentials', async () => {
+      const r = await fetch(`${c.endpoint}about`);
+      expect(r.status).toBe(200);
+      const body = await r.json();
+      expect(body.version).toContain('1.0.3');
+      expect(r.headers.get('x-experience-api-version')).toBe('1.0.3');
+    });
+
+    it('refuses missing and wrong credentials with 401', async () => {
+      const none = await fetch(`${c.endpoint}statements`, { headers: { 'x-experience-api-version': '1.0.3' } });
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toMatch(/^Basic/);
+      const [key] = Buffer.from(c.auth.slice(6), 'base64').toString().split(':');
+      const wrong = await fetch(`${c.endpoint}statements`, {
+        headers: { 'x-experience-api-version': '1.0.3', authorization: `Basic ${Buffer.from(`${key}:nope`).toString('base64')}` },
+      });
+      expect(wrong.status).toBe(401);
+    });
+
+    it('answers CORS preflights and exposes the xAPI headers to other origins', async () => {
+      const pre = await fetch(`${c.endpoint}statements`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://lms.example.edu', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-experience-api-version' },
+      });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin')).toBe('https://lms.example.edu');
+      expect(pre.headers.get('access-control-allow-methods')).toContain('PUT');
+      expect(pre.headers.get('access-control-allow-headers')).toContain('x-experience-api-version');
+      const r = await c.get('statements', { limit: 1 }, { origin: 'https://lms.example.edu' });
+      expect(r.headers.get('access-control-allow-origin')).toBe('https://lms.example.edu');
+      expect(r.headers.get('access-control-expose-headers')).toMatch(/ETag.*X-Experience-API-Consistent-Through/);
+    });
+  });
+
+  describe('storing', () => {
+    it('POST assigns id, stored, timestamp, authority and version', async () => {
+      const st = statement();
+      const r = await c.post('statements', st);
+      expect(r.status).toBe(200);
+      expect(r.json).toHaveLength(1);
+      expect(r.json[0]).toMatch(/^[0-9a-f-]{36}$/);
+      const got = await getOne(r.json[0]);
+      expect(got.id).toBe(r.json[0]);
+      expect(got.version).toBe('1.0.0');
+      expect(Date.parse(got.stored)).toBeGreaterThan(Date.now() - 60_000);
+      expect(got.timestamp).toBe(got.stored);
+      expect(got.authority.objectType).toBe('Agent');
+      expect(got.authority.account.homePage).toBe(c.endpoint);
+      expect(got.object).toEqual(st.object);
+    });
+
+    it('overwrites a supplied authority with the key that sent the statement', async () => {
+      const r = await c.post('statements', statement({ authority: agent('forger') }));
+      const got = await getOne(r.json[0]);
+      expect(got.authority.mbox).toBeUndefined();
+      expect(got.authority.name).toBe('admin');
+    });
+
+    it('PUT stores under statementId and answers 204', async () => {
+      const id = randomUUID();
+      const r = await c.put('statements', statement({ timestamp: '2024-05-01T10:00:00.123+02:00' }), { statementId: id });
+      expect(r.status).toBe(204);
+      const got = await getOne(id);
+      expect(got.id).toBe(id);
+      expect(got.timestamp).toBe('2024-05-01T10:00:00.123+02:00');
+    });
+
+    it('PUT without statementId or with a different id in the body is a 400', async () => {
+      expect((await c.put('statements', statement())).status).toBe(400);
+      const r = await c.put('statements', statement({ id: randomUUID() }), { statementId: randomUUID() });
+      expect(r.status).toBe(400);
+    });
+
+    it('a reused id with the same content is accepted once; different content is a 409 and the original stays', async () => {
+      const st = statement({ id: randomUUID() });
+      expect((await c.post('statements', st)).status).toBe(200);
+      const again = await c.post('statements', { ...st, actor: { ...st.actor }, verb: { display: st.verb.display, id: st.verb.id } });
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual([st.id]);
+      expect((await c.put('statements', st, { statementId: st.id })).status).toBe(204);
+      const changed = await c.put('statements', { ...st, verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } }, { statementId: st.id });
+      expect(changed.status).toBe(409);
+      expect(changed.json.code).toBe('XAPI_CONFLICT');
+      expect((await getOne(st.id)).verb.id).toBe(st.verb.id);
+      const byActivity = await c.get('statements', { activity: st.object.id });
+      expect(byActivity.json.statements).toHaveLength(1);
+    });
+
+    it('a batch is all-or-nothing: one conflict or one invalid statement stores none of it', async () => {
+      const existing = statement({ id: randomUUID() });
+      await c.post('statements', existing);
+      const fresh = statement({ id: randomUUID() });
+      const conflict = await c.post('statements', [fresh, { ...existing, result: { success: true } }]);
+      expect(conflict.status).toBe(409);
+      expect((await c.get('statements', { statementId: fresh.id })).status).toBe(404);
+      const invalid = await c.post('statements', [fresh, { ...statement(), verb: { id: 'not an iri' } }]);
+      expect(invalid.status).toBe(400);
+      expect(invalid.json.problems[0].path).toBe('[1].verb.id');
+      expect((await c.get('statements', { statementId: fresh.id })).status).toBe(404);
+    });
+
+    it('a batch with the same id twice is a 400', async () => {
+      const id = randomUUID();
+      const r = await c.post('statements', [statement({ id }), statement({ id })]);
+      expect(r.status).toBe(400);
+      expect(r.json.code).toBe('XAPI_DUPLICATE_ID');
+    });
+
+    it('stores astral, combining and right-to-left text exactly', async () => {
+      const name = 'Zoë 👩🏽‍🔬 שלום e\u0301 \u{1F600}';
+      const st = statement({ actor: { name, mbox: 'mailto:unicode@example.org' }, result: { response: name } });
+      const r = await c.post('statements', st);
+      expect(r.status).toBe(200);
+      const got = await getOne(r.json[0]);
+      expect(got.actor.name).toBe(name);
+      expect(got.result.response).toBe(name);
+    });
+  });
+
+  describe('refusing bad requests', () => {
+    it('malformed JSON, wrong content types and invalid UTF-8 are 400s', async () => {
+      expect((await c.post('statements', '{"actor": ')).status).toBe(400);
+      expect((await c.post('statements', JSON.stringify(statement()), undefined, { 'content-type': 'text/plain' })).status).toBe(400);
+      const bad = Buffer.concat([Buffer.from('{"actor":{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+      expect((await c.post('statements', bad)).status).toBe(400);
+      expect((await c.post('statements', 'null')).status).toBe(400);
+      expect((await c.post('statements', '42')).status).toBe(400);
+    });
+
+    it('lone surrogates and NUL characters are refused, not silently changed', async () => {
+      const lone = JSON.stringify(statement()).replace('"Ada"', '"Ada \\ud800"');
+      const r = await c.post('statements', lone);
+      expect(r.status).toBe(400);
+      expect(r.json.code).toBe('XAPI_UNICODE');
+      expect(r.json.problems[0].path).toBe('statement.actor.name');
+      const nul = JSON.stringify(statement()).replace('"Ada"', '"A\\u0000da"');
+      expect((await c.post('statements', nul)).status).toBe(400);
+    });
+
+    it('statements with attachment content (multipart/mixed) are refused with a clear 400', async () => {
+      const r = await c.post('statements', '--b\r\nContent-Type: application/json\r\n\r\n{}\r\n--b--', undefined, { 'content-type': 'multipart/mixed; boundary=b' });
+      expect(r.status).toBe(400);
+      expect(r.json.code).toBe('LRS_ATTACHMENTS_UNSUPPORTED');
+      const att = { usageType: 'http://adlnet.gov/expapi/attachments/signature', display: { en: 'sig' }, contentType: 'application/pdf', length: 10, sha2: 'a'.repeat(64) };
+      const noUrl = await c.post('statements', statement({ attachments: [att] }));
+      expect(noUrl.status).toBe(400);
+      expect(noUrl.json.problems[0].path).toBe('attachments[0].fileUrl');
+    });
+
+    it('attachments by fileUrl are stored; attachments=true answers multipart/mixed', async () => {
+      const att = { usageType: 'http://id.tincanapi.com/attachment/certificate', display: { en: 'certificate' }, contentType: 'application/pdf', length: 10, sha2: 'b'.repeat(64), fileUrl: 'https://files.example.org/c.pdf' };
+      const r = await c.post('statements', statement({ attachments: [att] }));
+      expect(r.status).toBe(200);
+      const got = await c.get('statements', { statementId: r.json[0], attachments: 'true' });
+      expect(got.status).toBe(200);
+      const type = got.headers.get('content-type')!;
+      expect(type).toMatch(/^multipart\/mixed; boundary=/);
+      const boundary = type.split('boundary=')[1]!;
+      const part = got.text.split(`--${boundary}`)[1]!;
+      expect(part).toContain('Content-Type: application/json');
+      expect(JSON.parse(part.split('\r\n\r\n')[1]!).attachments).toEqual([att]);
+    });
+  });
+
+  describe('validation (second opinion: @learninglocker/xapi-validation)', () => {
+    const base = () => statement({ id: randomUUID() });
+    const invalid: Array<[string, () => any, string]> = [
+      ['missing actor', () => ({ ...base(), actor: undefined }), 'actor'],
+      ['agent with two identifiers', () => ({ ...base(), actor: { mbox: 'mailto:a@example.org', openid: 'http://openid.example.org/a' } }), 'actor'],
+      ['agent with no identifier', () => ({ ...base(), actor: { name: 'nobody' } }), 'actor'],
+      ['mbox without mailto:', () => ({ ...base(), actor: { mbox: 'a@example.org' } }), 'actor.mbox'],
+      ['mbox_sha1sum not 40 hex', () => ({ ...base(), actor: { mbox_sha1sum: 'abc' } }), 'actor.mbox_sha1sum'],
+      ['account without homePage', () => ({ ...base(), actor: { account: { name: 'x' } } }), 'actor.account.homePage'],
+      ['anonymous group without members', () => ({ ...base(), actor: { objectType: 'Group', name: 'g' } }), 'actor'],
+      ['group member that is a group', () => ({ ...base(), actor: { objectType: 'Group', member: [{ objectType: 'Group', mbox: 'mailto:g@example.org' }] } }), 'actor.member[0].objectType'],
+      ['verb id not an IRI', () => ({ ...base(), verb: { id: 'completed' } }), 'verb.id'],
+      ['verb display with a bad language tag', () => ({ ...base(), verb: { id: 'http://example.org/v', display: { 'not a tag': 'x' } } }), 'verb.display'],
+      ['activity without id', () => ({ ...base(), object: { objectType: 'Activity' } }), 'object.id'],
+      ['statement id not a UUID', () => ({ ...base(), id: 'not-a-uuid' }), 'id'],
+      ['timestamp with -00:00 offset', () => ({ ...base(), timestamp: '2024-01-01T00:00:00-00:00' }), 'timestamp'],
+      ['timestamp not ISO 8601', () => ({ ...base(), timestamp: 'yesterday' }), 'timestamp'],
+      ['scaled score above 1', () => ({ ...base(), result: { score: { scaled: 1.5 } } }), 'result.score.scaled'],
+      ['raw score above max', () => ({ ...base(), result: { score: { raw: 11, min: 0, max: 10 } } }), 'result.score.raw'],
+      ['duration not ISO 8601', () => ({ ...base(), result: { duration: '10 minutes' } }), 'result.duration'],
+      ['success not boolean', () => ({ ...base(), result: { success: 'yes' } }), 'result.success'],
+      ['registration not a UUID', () => ({ ...base(), context: { registration: '123' } }), 'context.registration'],
+      ['revision with an Agent object', () => ({ ...base(), object: agent('o'), context: { revision: '2' } }), 'context.revision'],
+      ['extension key not an IRI', () => ({ ...base(), result: { extensions: { score: 1 } } }), 'result.extensions'],
+      ['unknown top-level property', () => ({ ...base(), colour: 'blue' }), 'colour'],
+      ['voided verb without a StatementRef', () => ({ ...base(), verb: { id: VOIDED } }), 'object'],
+      ['SubStatement inside a SubStatement', () => ({ ...base(), object: { objectType: 'SubStatement', actor: agent('s'), verb: { id: 'http://example.org/v' }, object: { objectType: 'SubStatement', actor: agent('t'), verb: { id: 'http://example.org/v' }, object: { id: 'http://example.org/a' } } } }), 'object.object.objectType'],
+      ['SubStatement with an id', () => ({ ...base(), object: { objectType: 'SubStatement', id: randomUUID(), actor: agent('s'), verb: { id: 'http://example.org/v' }, object: { id: 'http://example.org/a' } } }), 'object.id'],
+      ['StatementRef without a UUID', () => ({ ...base(), object: { objectType: 'StatementRef', id: 'x' } }), 'object.id'],
+      ['interactionType not in the list', () => ({ ...base(), object: { id: 'http://example.org/q', definition: { interactionType: 'essay' } } }), 'object.definition.interactionType'],
+      ['attachment without sha2', () => ({ ...base(), attachments: [{ usageType: 'http://example.org/u', display: { en: 'a' }, contentType: 'text/plain', length: 1, fileUrl: 'http://example.org/f' }] }), 'attachments[0].sha2'],
+    ];
+    it.each(invalid)('rejects %s, naming the field', async (_name, make, path) => {
+      const st = make();
+      const r = await c.post('statements', st);
+      expect(r.status).toBe(400);
+      expect(r.json.problems.map((p: any) => p.path)).toContain(path);
+      if (/^[0-9a-f-]{36}$/.test(st.id)) expect((await c.get('statements', { statementId: st.id })).status).toBe(404);
+    });
+
+    it('agrees with the Learning Locker validator on the invalid statements it checks', () => {
+      // LL does not check SubStatement ids, -00:00, duration syntax, bad UTF-16 or raw/max; the rest it must also reject.
+      const llChecks = invalid.filter(([n]) => !/-00:00|SubStatement with an id|duration|raw score|revision|extension key|bad language tag|attachment without sha2|member that is a group/.test(n));
+      for (const [name, make] of llChecks) {
+        const st = make();
+        if (st.actor === undefined) delete st.actor;
+        expect(llValidate(st).length, name).toBeGreaterThan(0);
+      }
+    });
+
+    const valid: Array<[string, () => any]> = [
+      ['a full statement with result, context and extensions', () => ({
+        ...base(),
+        actor: { objectType: 'Agent', name: 'B', account: { homePage: 'https://lms.example.edu', name: '42' } },
+        result: { score: { scaled: 0.8, raw: 8, min: 0, max: 10 }, success: true, completion: true, response: 'b', duration: 'PT1H2M3.5S', extensions: { 'http://example.org/ext': { a: [1, 2] } } },
+        context: {
+          registration: randomUUID(),
+          instructor: agent('teacher'),
+          team: { objectType: 'Group', name: 'T', member: [agent('m1')] },
+          contextActivities: { parent: [{ id: 'http://example.org/course' }], grouping: [{ id: 'http://example.org/program' }], category: [{ id: 'http://example.org/profile' }] },
+          revision: '3', platform: 'coursepack', language: 'en-GB', statement: { objectType: 'StatementRef', id: randomUUID() },
+          extensions: { 'http://example.org/c': 1 },
+        },
+        timestamp: '2024-02-29T23:59:59.999Z',
+      })],
+      ['an anonymous group actor', () => ({ ...base(), actor: { objectType: 'Group', member: [agent('x'), { mbox_sha1sum: 'a'.repeat(40) }] } })],
+      ['an identified group actor', () => ({ ...base(), actor: { objectType: 'Group', openid: 'http://openid.example.org/g' } })],
+      ['a SubStatement object', () => ({ ...base(), object: { objectType: 'SubStatement', actor: agent('s'), verb: { id: 'http://example.org/will' }, object: { id: 'http://example.org/a' } } })],
+      ['an Agent object', () => ({ ...base(), object: agent('obj') })],
+      ['a choice interaction', () => ({ ...base(), object: { id: 'http://example.org/q1', definition: { name: { 'en-US': 'Q1' }, type: 'http://adlnet.gov/expapi/activities/cmi.interaction', interactionType: 'choice', correctResponsesPattern: ['a[,]b'], choices: [{ id: 'a', description: { en: 'A' } }, { id: 'b' }] } } })],
+      ['version 1.0.3', () => ({ ...base(), version: '1.0.3' })],
+    ];
+    it('accepts a single context activity object where an array is usual (Learning Locker does not)', async () => {
+      const r = await c.post('statements', statement({ context: { contextActivities: { parent: { id: 'http://example.org/course' } } } }));
+      expect(r.status, r.text).toBe(200);
+    });
+    it.each(valid)('accepts %s (and so does Learning Locker)', async (_name, make) => {
+      const st = make();
+      expect(llValidate(st)).toEqual([]);
+      const r = await c.post('statements', st);
+      expect(r.status, r.text).toBe(200);
+    });
+  });
+
+  describe('GET filters', () => {
+    // A small world of statements with unique IRIs, posted in order with known stored times.
+    const course = `http://example.org/course/${randomUUID()}`;
+    const lesson = `${course}/lesson-1`;
+    const quiz = `${course}/quiz`;
+    const reg = randomUUID();
+    const learner = { objectType: 'Agent', mbox: `mailto:${randomUUID()}@example.org` };
+    const teacher = { objectType: 'Agent', mbox: `mailto:${randomUUID()}@example.org` };
+    const verbs = { launched: 'http://adlnet.gov/expapi/verbs/launched', answered: 'http://adlnet.gov/expapi/verbs/answered', passed: 'http://adlnet.gov/expapi/verbs/passed' };
+    const ids: Record<string, string> = {};
+    let between: string;
+
+    beforeAll(async () => {
+      const post = async (name: string, st: any) => {
+        const r = await c.post('statements', { id: randomUUID(), ...st });
+        expect(r.status, r.text).toBe(200);
+        ids[name] = r.json[0];
+      };
+      await post('launch', { actor: learner, verb: { id: verbs.launched }, object: { id: lesson }, context: { registration: reg, contextActivities: { parent: [{ id: course }] } } });
+      await post('answer', { actor: learner, verb: { id: verbs.answered, display: { 'en-US': 'answered', 'fr-FR': 'a répondu' } }, object: { id: quiz, definition: { name: { 'en-US': 'Quiz', 'fr-FR': 'Quiz FR' } } }, context: { registration: reg, instructor: teacher, contextActivities: { parent: [{ id: course }] } } });
+      await new Promise((r) => setTimeout(r, 5));
+      between = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 5));
+      await post('pass', { actor: learner, verb: { id: verbs.passed }, object: { id: quiz }, context: { registration: randomUUID() } });
+      await post('teach', { actor: teacher, verb: { id: verbs.launched }, object: learner });
+      await post('sub', { actor: teacher, verb: { id: 'http://example.org/planned' }, object: { objectType: 'SubStatement', actor: learner, verb: { id: verbs.launched }, object: { id: `${course}/lesson-2` } } });
+    });
+
+    const idsOf = async (q: Record<string, unknown>) => {
+      const r = await c.get('statements', q);
+      expect(r.status, r.text).toBe(200);
+      return r.json.statements.map((s: any) => Object.entries(ids).find(([, v]) => v === s.id)?.[0] ?? s.id);
+    };
+
+    it('agent matches the actor or an Agent object', async () => {
+      expect(await idsOf({ agent: learner })).toEqual(['teach', 'pass', 'answer', 'launch']);
+      expect(await idsOf({ agent: teacher })).toEqual(['sub', 'teach']);
+    });
+    it('related_agents widens to instructor, team, authority and SubStatements', async () => {
+      expect(await idsOf({ agent: teacher, related_agents: 'true', activity: quiz })).toEqual(['answer']);
+      expect(await idsOf({ agent: learner, related_agents: 'true' })).toEqual(['sub', 'teach', 'pass', 'answer', 'launch']);
+    });
+    it('verb, activity and registration filter and combine with AND', async () => {
+      expect(await idsOf({ verb: verbs.launched, agent: learner })).toEqual(['teach', 'launch']);
+      expect(await idsOf({ verb: verbs.launched, activity: lesson })).toEqual(['launch']);
+      expect(await idsOf({ activity: quiz })).toEqual(['pass', 'answer']);
+      expect(await idsOf({ registration: reg })).toEqual(['answer', 'launch']);
+      expect(await idsOf({ registration: reg, verb: verbs.answered })).toEqual(['answer']);
+    });
+    it('related_activities widens to context activities and SubStatement objects', async () => {
+      expect(await idsOf({ activity: course })).toEqual([]);
+      expect(await idsOf({ activity: course, related_activities: 'true' })).toEqual(['answer', 'launch']);
+      expect(await idsOf({ activity: `${course}/lesson-2`, related_activities: 'true' })).toEqual(['sub']);
+    });
+    it('since is exclusive, until inclusive, ascending reverses the order', async () => {
+      expect(await idsOf({ agent: learner, since: between })).toEqual(['teach', 'pass']);
+      expect(await idsOf({ agent: learner, until: between })).toEqual(['answer', 'launch']);
+      expect(await idsOf({ agent: learner, ascending: 'true' })).toEqual(['launch', 'answer', 'pass', 'teach']);
+      const launch = await getOne(ids.launch!);
+      expect(await idsOf({ registration: reg, since: launch.stored })).toEqual(['answer']);
+      expect(await idsOf({ registration: reg, until: launch.stored })).toEqual(['launch']);
+    });
+    it('format=ids keeps only identifiers; canonical picks one language by Accept-Language', async () => {
+      const r = await c.get('statements', { statementId: ids.answer, format: 'ids' });
+      expect(r.json.verb).toEqual({ id: verbs.answered });
+      expect(r.json.object).toEqual({ objectType: 'Activity', id: quiz });
+      expect(r.json.context.instructor).toEqual({ objectType: 'Agent', mbox: teacher.mbox });
+      expect(r.json.context.contextActivities.parent).toEqual([{ objectType: 'Activity', id: course }]);
+      const fr = await c.get('statements', { statementId: ids.answer, format: 'canonical' }, { 'accept-language': 'fr-FR, en;q=0.5' });
+      expect(fr.json.verb.display).toEqual({ 'fr-FR': 'a répondu' });
+      expect(fr.json.object.definition.name).toEqual({ 'fr-FR': 'Quiz FR' });
+      const exact = await c.get('statements', { statementId: ids.answer, format: 'exact' });
+      expect(Object.keys(exact.json.verb.display)).toHaveLength(2);
+    });
+    it('refuses unknown parameters, bad values, and statementId combined with filters', async () => {
+      expect((await c.get('statements', { colour: 'red' })).status).toBe(400);
+      expect((await c.get('statements', { agent: '{"name":"x"}' })).status).toBe(400);
+      expect((await c.get('statements', { since: 'last week' })).status).toBe(400);
+      expect((await c.get('statements', { limit: '-1' })).status).toBe(400);
+      expect((await c.get('statements', { format: 'full' })).status).toBe(400);
+      expect((await c.get('statements', { statementId: ids.launch, verb: verbs.launched })).status).toBe(400);
+      expect((await c.get('statements', { statementId: randomUUID() })).status).toBe(404);
+    });
+    it('single GETs carry Last-Modified; every GET carries X-Experience-API-Consistent-Through', async () => {
+      const one = await c.get('statements', { statementId: ids.pass });
+      expect(Date.parse(one.headers.get('last-modified')!)).toBeGreaterThan(0);
+      const many = await c.get('statements', { agent: learner });
+      const through = Date.parse(many.headers.get('x-experience-api-consistent-through')!);
+      for (const s of many.json.statements) expect(through).toBeGreaterThanOrEqual(Date.parse(s.stored));
+    });
+  });
+
+  describe('more', () => {
+    it('pages through every statement once, stably while new statements arrive', async () => {
+      const activity = `http://example.org/paging/${randomUUID()}`;
+      const batch = Array.from({ length: 7 }, (_, i) => statement({ object: { id: activity }, result: { response: String(i) } }));
+      const posted: string[] = (await c.post('statements', batch)).json;
+      for (const ascending of ['false', 'true']) {
+        const seen: string[] = [];
+        let r = await c.get('statements', { activity, limit: 3, ascending });
+        for (;;) {
+          seen.push(...r.json.statements.map((s: any) => s.id));
+          // Writes between pages must not shift or repeat what the pages return.
+          await c.post('statements', statement({ object: { id: activity } }));
+          if (!r.json.more) break;
+          expect(r.json.more).toMatch(/^\/xapi\/statements\?more=/);
+          r = await c.get(r.json.more);
+          expect(r.status).toBe(200);
+        }
+        expect(seen).toEqual(ascending === 'true' ? posted : [...posted].reverse());
+        posted.length = 0;
+        posted.push(...(await c.get('statements', { activity, ascending: 'true', limit: 0 })).json.statements.map((s: any) => s.id));
+      }
+    });
+    it('limit=0 means the server maximum and the last page has more ""', async () => {
+      const r = await c.get('statements', { limit: 0 });
+      expect(r.json.statements.length).toBeGreaterThan(10);
+      expect(typeof r.json.more).toBe('string');
+      expect((await c.get('statements', { more: 'garbage' })).status).toBe(400);
+    });
+  });
+
+  describe('voiding', () => {
+    it('a voided statement is only found by voidedStatementId; the voiding statement stays visible', async () => {
+      const target = statement({ id: randomUUID() });
+      await c.post('statements', target);
+      const voiding = statement({ id: randomUUID(), verb: { id: VOIDED }, object: { objectType: 'StatementRef', id: target.id } });
+      expect((await c.post('statements', voiding)).status).toBe(200);
+      expect((await c.get('statements', { statementId: target.id })).status).toBe(404);
+      const v = await c.get('statements', { voidedStatementId: target.id });
+      expect(v.status).toBe(200);
+      expect(v.json.id).toBe(target.id);
+      expect((await c.get('statements', { voidedStatementId: voiding.id })).status).toBe(404);
+      // The voiding statement matches filters through its StatementRef; the voided one never does.
+      const byActivity = (await c.get('statements', { activity: target.object.id })).json.statements.map((s: any) => s.id);
+      expect(byActivity).toEqual([voiding.id]);
+    });
+    it('a voiding statement cannot itself be voided', async () => {
+      const target = statement({ id: randomUUID() });
+      const voiding = statement({ id: randomUUID(), verb: { id: VOIDED }, object: { objectType: 'StatementRef', id: target.id } });
+      await c.post('statements', [target, voiding]);
+      const r = await c.post('statements', statement({ verb: { id: VOIDED }, object: { objectType: 'StatementRef', id: voiding.id } }));
+      expect(r.status).toBe(400);
+      expect((await c.get('statements', { statementId: voiding.id })).status).toBe(200);
+    });
+    it('a statement arriving after the statement that voids it is stored voided', async () => {
+      const target = statement({ id: randomUUID() });
+      await c.post('statements', statement({ verb: { id: VOIDED }, object: { objectType: 'StatementRef', id: target.id } }));
+      await c.post('statements', target);
+      expect((await c.get('statements', { statementId: target.id })).status).toBe(404);
+      expect((await c.get('statements', { voidedStatementId: target.id })).status).toBe(200);
+    });
+    it('a statement referring to another by StatementRef matches the filters of its target', async () => {
+      const target = statement({ id: randomUUID(), verb: { id: `http://example.org/verbs/${randomUUID()}` } });
+      await c.post('statements', target);
+      const ref = statement({ id: randomUUID(), verb: { id: 'http://example.org/verbs/commented' }, object: { objectType: 'StatementRef', id: target.id } });
+      await c.post('statements', ref);
+      const r = await c.get('statements', { verb: target.verb.id });
+      expect(r.json.statements.map((s: any) => s.id)).toEqual([ref.id, target.id]);
+    });
+  });
+
+  it('logs one structured line per request', () => {
+    expect(t.logs.length).toBeGreaterThan(50);
+    const line = t.logs.find((l: any) => l.method === 'POST') as any;
+    expect(line).toMatchObject({ method: 'POST', path: '/xapi/statements', status: expect.any(Number), ms: expect.any(Number) });
+  });
+});
