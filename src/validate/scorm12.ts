@@ -132,14 +132,20 @@ async function checkManifest(bytes: Buffer, file: string, files: Map<string, Buf
   const decoded = decodeManifest(bytes, file);
   const problems = [...decoded.problems, ...numericCharRefs(decoded.text, file)];
   const parsed = parseXml(decoded.text, file);
-  problems.push(...parsed.problems);
-  if (!parsed.doc) return problems;
+  if (!parsed.doc) {
+    // libxml2 (what most LMSs parse with) says where the document breaks more precisely than xmldom.
+    const fromLibxml = (await validateXsd(decoded.text, 'scorm12', file)).filter((p) => p.code === 'MANIFEST_NOT_WELL_FORMED');
+    return [...problems, ...(fromLibxml.length > 0 ? fromLibxml : parsed.problems)];
+  }
 
   // The XSD run (a WASM worker) and the rules are independent; run them side by side.
   const [xsdProblems, ruleProblems] = await Promise.all([
     validateXsd(decoded.text, 'scorm12', file),
     Promise.resolve(checkManifestRules(parsed.doc, file, files)),
   ]);
+  // xmldom forgives some faults libxml2 does not (a bare `&`); then the rules ran on a guess.
+  const notWellFormed = xsdProblems.filter((p) => p.code === 'MANIFEST_NOT_WELL_FORMED');
+  if (notWellFormed.length > 0) return [...problems, ...notWellFormed];
   problems.push(...ruleProblems, ...withoutDuplicates(xsdProblems, ruleProblems, decoded.text));
   return problems;
 }
