@@ -54,12 +54,12 @@ export function scanMarkdown(body: string): Ref[] {
         const src = c.attrGet('src') ?? '';
         const raw = rawTarget(c) ?? src;
         const at = finder(`](${raw}`, 2) ?? finder(raw, 0);
-        refs.push({ kind: 'image', target: src, text: c.content, ...at! });
+        refs.push({ kind: 'image', target: raw, text: c.content, ...(at ?? { line: t.map[0] + 1, column: 1 }) });
       } else if (c.type === 'link_open') {
         const href = c.attrGet('href') ?? '';
         const raw = safeDecode(href);
         const at = finder(`](${raw}`, 2) ?? finder(raw, 0);
-        refs.push({ kind: 'link', target: href, text: '', ...(at ?? { line: t.map[0] + 1, column: 1 }) });
+        refs.push({ kind: 'link', target: raw, text: '', ...(at ?? { line: t.map[0] + 1, column: 1 }) });
       } else if (c.type === 'html_inline') {
         const at = finder(c.content, 0);
         refs.push({ kind: 'html', target: c.content, text: '', ...(at ?? { line: t.map[0] + 1, column: 1 }) });

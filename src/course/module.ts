@@ -33,8 +33,8 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
   const activitiesSrc = await readYamlFile(ctx, `${folder}/activities.yaml`, 'activities', { required: false });
   // A file that exists but could not be parsed: its references cannot be checked,
   // and reporting every one as unresolved would bury the real (syntax) error.
-  const glossaryBroken = !glossarySrc && problems.some((p) => p.file === `${folder}/glossary.yaml`);
-  const activitiesBroken = !activitiesSrc && problems.some((p) => p.file === `${folder}/activities.yaml`);
+  const glossaryBroken = isBroken(glossarySrc, `${folder}/glossary.yaml`, 'terms', problems);
+  const activitiesBroken = isBroken(activitiesSrc, `${folder}/activities.yaml`, 'activities', problems);
 
   const glossary = glossarySrc ? toGlossary(glossarySrc, problems) : [];
   const furtherReading = readingSrc ? toReading(readingSrc) : [];
@@ -90,6 +90,12 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
   checkPageReferences(folder, pages, glossary, glossaryBroken, assets, problems);
   checkPlacement(pages, pageSources, activities, placementUnknown ? undefined : activitiesSrc, activitiesBroken, problems);
   return mod;
+}
+
+/** Present but unreadable, or without its list: nothing in it can be resolved against. */
+function isBroken(src: SourceYaml | undefined, file: string, listKey: string, problems: Problem[]): boolean {
+  if (!src) return problems.some((p) => p.file === file && p.severity === 'error');
+  return !Array.isArray(asObject(src.data)[listKey]);
 }
 
 // ---------------------------------------------------------------- pages

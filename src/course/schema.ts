@@ -34,8 +34,18 @@ export function validateSchema(kind: SchemaKind, src: SourceYaml, data: unknown 
   validators ??= compile();
   const validate = validators.get(kind)!;
   if (validate(data)) return [];
-  return humanise(validate.errors ?? [], src);
+  return humanise(validate.errors ?? [], src, kind);
 }
+
+/** What the top of each file looks like, for hints on empty or wrongly shaped files. */
+const FILE_SHAPE: Record<SchemaKind, string> = {
+  course: 'course.yaml is a set of fields starting e.g. with "id: my-course" and "title: …"',
+  module: 'module.yaml is a set of fields: id, title, description and pages (a list of Markdown files)',
+  page: 'the front matter is a set of fields such as "title: …", "id: …", "required: true"',
+  activities: 'activities.yaml starts with "activities:" followed by a list of reflections and quizzes',
+  glossary: 'glossary.yaml starts with "terms:" followed by a list of id/term/definition entries',
+  reading: 'reading.yaml starts with "reading:" followed by a list of title/citation/url/note entries',
+};
 
 const TYPE_WORDS: Record<string, string> = {
   string: 'text',
@@ -55,7 +65,7 @@ function describe(value: unknown): string {
   return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
 }
 
-function humanise(errors: ErrorObject[], src: SourceYaml): Problem[] {
+function humanise(errors: ErrorObject[], src: SourceYaml, kind: SchemaKind): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
@@ -89,6 +99,7 @@ function humanise(errors: ErrorObject[], src: SourceYaml): Problem[] {
         message = `must be ${t.split(',').map((x) => TYPE_WORDS[x] ?? x).join(' or ')}, not ${describe(e.data)}`;
         if (t === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean'))
           hint ??= 'Put the value in quotes so YAML reads it as text.';
+        if (segs.length === 0) hint = `The file is empty or not a set of fields: ${FILE_SHAPE[kind]}.`;
         break;
       }
       case 'maximum':
