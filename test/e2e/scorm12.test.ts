@@ -1,0 +1,230 @@
+// End to end in real headless Chromium: the example course is built into its SCORM 1.2
+// zip by the real pipeline, served by a test LMS that hosts scorm-again as window.API
+// behind a strict SCORM 1.2 checker, and a learner works through it in an iframe.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { buildCourse } from '../../src/package/build.ts';
+import { decodeSuspendData } from '../../src/runtime/suspend-data.ts';
+import type { ModuleData } from '../../src/runtime/module-data.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
+import { answer, moduleDataOf, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import type { StrictLms } from '../helpers/strict-scorm12.ts';
+
+const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
+const TIMESPAN = /^([0-9]{2,4}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,2})?$/;
+const TYPE_OF: Record<string, string> = {
+  'single-choice': 'choice',
+  'multiple-response': 'choice',
+  'true-false': 'true-false',
+  'fill-in': 'fill-in',
+  matching: 'matching',
+};
+
+let browser: Browser;
+let lms: TestLms;
+let out: string;
+let data: ModuleData;
+let href: string;
+
+type LmsView = Pick<StrictLms, 'violations' | 'committed' | 'initialised' | 'finished' | 'commits'>;
+const lmsState = (page: Page): Promise<LmsView> =>
+  page.evaluate(() => {
+    const l = (window as unknown as { __lms: StrictLms }).__lms;
+    return JSON.parse(JSON.stringify({ violations: l.violations, committed: l.committed, initialised: l.initialised, finished: l.finished, commits: l.commits }));
+  });
+
+async function launch(cmi?: Record<string, unknown>): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi }));
+  return page;
+}
+
+/** Unload the SCO the way an LMS does when the learner navigates away. */
+async function navigateAway(page: Page): Promise<void> {
+  await page.evaluate(() => ((document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'));
+  await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+}
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'coursepack-e2e-'));
+  const report = await buildCourse({ courseDir: COURSE_DIR, outDir: out, targets: ['scorm12', 'web'] });
+  lms = await startTestLms();
+  for (const a of report.artifacts) lms.addPackage(a.target, filesFromZip(readFileSync(a.path)));
+  href = `${report.modules[0].id}/index.html`;
+  data = moduleDataOf(filesFromZip(readFileSync(report.artifacts.find((a) => a.target === 'scorm12')!.path)).get(href)!.toString('utf8'));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lms?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe('SCORM 1.2 module in a strict test LMS', () => {
+  it('completing the module records passed, score 100, every interaction and a comment', async () => {
+    const page = await launch();
+    const frame = await scoFrame(page);
+    expect(data.questions.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(data.questions.map((q) => q.type)).size).toBe(5);
+
+    const steps = await nextToEnd(frame);
+    expect(steps).toBe(data.views.length - 1);
+    for (const q of data.questions) await answer(frame, q, true);
+    for (const r of data.reflections) {
+      await openViewOf(frame, r.dom);
+      await frame.fill(`#${r.dom} textarea`, 'Patients taught me to listen.');
+      await frame.click(`#${r.dom} button[type=submit]`);
+      await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
+    }
+    await frame.click('.cp-toc a[href="#cp-feedback"]');
+    if (data.feedback.rating) await frame.check('#cp-rating-5');
+    await frame.fill('#cp-comment-text', 'Clear and useful.');
+    await frame.click('#cp-comment button[type=submit]');
+    await frame.waitForSelector('#cp-comment-status:has-text("Thank you")');
+    expect(await frame.textContent('#cp-progress-text')).toBe(`${data.pages.length} of ${data.pages.length} pages viewed`);
+
+    await frame.click('#cp-exit');
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.initialised).toBe(1);
+    expect(s.finished).toBe(1);
+    const c = s.committed;
+    expect(c['cmi.core.lesson_status']).toBe('passed');
+    expect(c['cmi.core.score.raw']).toBe('100');
+    expect(c['cmi.core.score.min']).toBe('0');
+    expect(c['cmi.core.score.max']).toBe('100');
+    expect(c['cmi.core.exit']).toBe('');
+    expect(c['cmi.core.session_time']).toMatch(TIMESPAN);
+    expect(c['cmi.comments']).toContain('Rating 5/5. Clear and useful.');
+    data.questions.forEach((q, n) => {
+      expect(c[`cmi.interactions.${n}.id`]).toBe(q.iid);
+      expect(c[`cmi.interactions.${n}.type`]).toBe(TYPE_OF[q.type]);
+      expect(c[`cmi.interactions.${n}.result`]).toBe('correct');
+      expect(c[`cmi.interactions.${n}.correct_responses.0.pattern`]).toBe(c[`cmi.interactions.${n}.student_response`]);
+      expect(c[`cmi.interactions.${n}.latency`]).toMatch(TIMESPAN);
+    });
+    expect(await frame.textContent('#cp-notice')).toContain('You can now close');
+    await page.close();
+  });
+
+  it('leaving half-way and relaunching with the saved data returns to the same page with answers kept', async () => {
+    const page = await launch();
+    let frame = await scoFrame(page);
+    const [q1, q2] = data.questions;
+    await answer(frame, q1, true);
+    await answer(frame, q2, false);
+    const reflection = data.reflections[0];
+    if (reflection) {
+      await openViewOf(frame, reflection.dom);
+      await frame.fill(`#${reflection.dom} textarea`, 'Half-way thoughts, with "quotes" and ünïcode.');
+      await frame.click(`#${reflection.dom} button[type=submit]`);
+    }
+    await frame.click('.cp-toc a[data-view="1"]');
+    const leftOn = await visibleView(frame);
+    await navigateAway(page);
+    const first = await lmsState(page);
+    expect(first.violations).toEqual([]);
+    const saved = first.committed;
+    expect(saved['cmi.core.lesson_status']).toBe('incomplete');
+    expect(saved['cmi.core.exit']).toBe('suspend');
+    expect(saved['cmi.core.lesson_location']).toBe(leftOn);
+    expect(saved['cmi.interactions.1.result']).toBe('wrong');
+    expect(decodeSuspendData(data.layout, saved['cmi.suspend_data'])).not.toBeNull();
+    await page.close();
+
+    // What Moodle hands back on the next launch after exit = suspend.
+    const page2 = await launch({
+      core: {
+        entry: 'resume',
+        lesson_status: saved['cmi.core.lesson_status'],
+        lesson_location: saved['cmi.core.lesson_location'],
+        score: { raw: saved['cmi.core.score.raw'] ?? '', min: '0', max: '100' },
+      },
+      suspend_data: saved['cmi.suspend_data'],
+    });
+    frame = await scoFrame(page2);
+    expect(await visibleView(frame)).toBe(leftOn);
+    await openViewOf(frame, q1.dom);
+    expect(await frame.textContent(`#${q1.dom} .cp-fb`)).toMatch(/^Correct\./);
+    expect(await frame.textContent(`#${q2.dom} .cp-fb`)).toMatch(/^Not quite\./);
+    const checked = await frame.$$eval(`#${q1.dom} input:checked, #${q1.dom} input[type=text]`, (els) => els.map((e) => (e as HTMLInputElement).value));
+    expect(checked.length).toBeGreaterThan(0);
+    if (reflection) {
+      await openViewOf(frame, reflection.dom);
+      expect(await frame.inputValue(`#${reflection.dom} textarea`)).toBe('Half-way thoughts, with "quotes" and ünïcode.');
+    }
+    await frame.click('#cp-exit');
+    const second = await lmsState(page2);
+    expect(second.violations).toEqual([]);
+    expect(second.committed['cmi.core.lesson_status'] ?? 'incomplete').toBe('incomplete');
+    await page2.close();
+  });
+
+  it('keeps working while the LMS refuses commits, says so, and saves everything once it recovers', async () => {
+    const page = await launch();
+    const frame = await scoFrame(page);
+    await page.evaluate(() => ((window as unknown as { __lms: StrictLms }).__lms.failing = true));
+    const [q1, q2, q3] = data.questions;
+    await answer(frame, q1, true);
+    await frame.waitForSelector('#cp-notice:has-text("may not be saved")');
+    await answer(frame, q2, true);
+    await frame.click('#cp-next');
+    const during = await lmsState(page);
+    expect(during.commits.failed).toBeGreaterThan(0);
+    expect(during.committed['cmi.interactions.0.id']).toBeUndefined();
+    // The runtime retries on its own while the LMS is still refusing.
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.commits.failed >= 2, undefined, { timeout: 10_000 });
+    expect(await frame.textContent('#cp-notice')).toContain('may not be saved');
+
+    await page.evaluate(() => ((window as unknown as { __lms: StrictLms }).__lms.failing = false));
+    await frame.waitForSelector('#cp-notice:empty', { state: 'attached', timeout: 40_000 });
+    await answer(frame, q3, false);
+    await frame.click('#cp-exit');
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.commits.failed).toBeGreaterThanOrEqual(2);
+    expect(s.committed['cmi.interactions.0.id']).toBe(q1.iid);
+    expect(s.committed['cmi.interactions.1.id']).toBe(q2.iid);
+    expect(s.committed['cmi.interactions.2.result']).toBe('wrong');
+    const state = decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!;
+    expect(state.answers.filter((a) => a !== undefined)).toHaveLength(3);
+    await page.close();
+  });
+
+  it('without an LMS API the module still works, says progress is only in this browser, and resumes from localStorage', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${lms.url}/pkg/scorm12/${href}`);
+    const frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice:has-text("No learning system")');
+    const q = data.questions[0];
+    await answer(frame, q, true);
+    await frame.click('.cp-toc a[data-view="2"]');
+    await page.reload();
+    const again = await scoFrame(page);
+    expect(await visibleView(again)).toBe(data.views[2]);
+    await openViewOf(again, q.dom);
+    expect(await again.textContent(`#${q.dom} .cp-fb`)).toMatch(/^Correct\./);
+    await page.close();
+  });
+
+  it('the web target keeps progress in localStorage without any notice', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${lms.url}/pkg/web/${href}`);
+    const frame = await scoFrame(page);
+    expect(await frame.textContent('#cp-notice')).toBe('');
+    await frame.click('#cp-next');
+    await page.reload();
+    expect(await visibleView(await scoFrame(page))).toBe(data.views[1]);
+    await page.close();
+  });
+});
