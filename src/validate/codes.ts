@@ -40,6 +40,11 @@ export const CODES = {
     severity: 'error',
     hint: 'Which copy an LMS extracts is undefined. Re-create the zip so each path occurs once.',
   },
+  ZIP_TOO_LARGE: {
+    title: 'A zip entry is too large to check',
+    severity: 'error',
+    hint: 'An entry would unpack to more than 1 GiB (or the package to more than 4 GiB). That is far beyond what an LMS accepts for a SCORM package and may be a "zip bomb". Stream large media from a media server instead of packaging it.',
+  },
   ZIP_ENTRY_UNREADABLE: {
     title: 'A zip entry cannot be decompressed',
     severity: 'error',

@@ -464,8 +464,9 @@ function checkResources(
   for (const p of files.keys()) byLowerCase.set(p.toLowerCase(), p);
 
   const checkHref = (raw: string, base: string, el: Element, what: string, isLaunch: boolean): void => {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw)) {
-      problems.push(issue('PKG_EXTERNAL_HREF', `${what} "${raw}" is outside the package`, at(el)));
+    const isUrl = (t: string) => /^[a-z][a-z0-9+.-]*:/i.test(t) && !/^[a-z]:/i.test(t);
+    if (isUrl(raw) || isUrl(base)) {
+      problems.push(issue('PKG_EXTERNAL_HREF', `${what} "${isUrl(raw) ? raw : base + raw}" is outside the package`, at(el)));
       return;
     }
     if (raw.includes('\\') || base.includes('\\')) {

@@ -16,6 +16,10 @@ export interface ZipContents {
   problems: Problem[];
 }
 
+// Packages are read into memory; refuse what could not be an e-learning package (or is a zip bomb).
+const MAX_ENTRY_BYTES = 1024 ** 3;
+const MAX_TOTAL_BYTES = 4 * 1024 ** 3;
+
 /** adm-zip prefixes its messages and leaves `{0}` placeholders; keep the human part. */
 function cleanMessage(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
@@ -48,6 +52,7 @@ export async function readZip(path: string): Promise<ZipContents> {
   }
 
   let fileEntries = 0;
+  let declared = 0;
   for (const entry of entries) {
     const name = entry.entryName;
     if (!entry.isDirectory) fileEntries++;
@@ -64,6 +69,13 @@ export async function readZip(path: string): Promise<ZipContents> {
     }
     if (files.has(name)) {
       problems.push(issue('ZIP_DUPLICATE_ENTRY', `entry "${name}" occurs more than once; the first copy was kept`, { file: name }));
+      continue;
+    }
+    declared += entry.header.size;
+    if (entry.header.size > MAX_ENTRY_BYTES || declared > MAX_TOTAL_BYTES) {
+      problems.push(
+        issue('ZIP_TOO_LARGE', `entry "${name}" would unpack to ${entry.header.size} bytes (${declared} so far); not read`, { file: name }),
+      );
       continue;
     }
     try {

@@ -280,6 +280,16 @@ describe('broken packages, each caught with its own code', () => {
     ]);
   });
 
+  it('a resource served from another site (href or xml:base) → PKG_EXTERNAL_HREF warning, not a missing file', async () => {
+    const files = withManifest('<resource identifier="RES-common" type="webcontent"', '<resource identifier="RES-common" type="webcontent" xml:base="https://media.invalid/course/"');
+    const problems = await checkScorm12Package(withFiles({ 'common/runtime.js': null, 'common/style.css': null, 'common/images/dignity-day.png': null }, files));
+    expect(problems.map((p) => [p.code, p.severity])).toEqual([
+      ['PKG_EXTERNAL_HREF', 'warning'],
+      ['PKG_EXTERNAL_HREF', 'warning'],
+      ['PKG_EXTERNAL_HREF', 'warning'],
+    ]);
+  });
+
   it('a SCO launching a PDF → PKG_LAUNCH_NOT_HTML warning', async () => {
     const files = withFiles({ 'module-1/guide.pdf': 'x' }, withManifest('href="module-1/index.html?start=1"', 'href="module-1/guide.pdf"'));
     const problems = await checkScorm12Package(files);

@@ -101,6 +101,14 @@ describe('readZip', () => {
     expect(files.has('module-1/page-3.html')).toBe(false);
   });
 
+  it('does not unpack an entry that declares more than 1 GiB', async () => {
+    const { files, problems } = await readZip(
+      await zipFile(rawZip([...goodEntries(), { name: 'media/huge.mp4', data: 'x', declaredSize: 2 ** 31 }])),
+    );
+    expect(problems.map((p) => [p.code, p.file])).toEqual([['ZIP_TOO_LARGE', 'media/huge.mp4']]);
+    expect(files.has('media/huge.mp4')).toBe(false);
+  });
+
   it('reports a corrupted (truncated) zip clearly', async () => {
     const good = rawZip(goodEntries());
     const { files, problems } = await readZip(await zipFile(good.subarray(0, good.length - 40)));
