@@ -37,6 +37,8 @@ export interface LrsOptions {
   homePage?: string;
   /** Create an admin key when the store has none (first run). Default true. */
   createAdminKey?: boolean;
+  /** How long a verified key stays cached in a process (revocation delay across processes). Default 5000. */
+  keyCacheMs?: number;
   /** PostgreSQL pool size per process. */
   poolSize?: number;
 }
@@ -99,7 +101,7 @@ const homePageRef = { value: '' };
 
 function buildApp(storage: Storage, opts: LrsOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024 });
-  const auth = keyAuthenticator(storage);
+  const auth = keyAuthenticator(storage, opts.keyCacheMs ?? 5000);
   const limit = rateLimiter(opts.rateLimit ?? 120_000);
   const log = opts.logger;
 

@@ -168,9 +168,9 @@ export function xapiClient(endpoint: string, k: { key: string; secret: string })
       if (v !== undefined) u.searchParams.set(name, typeof v === 'string' ? v : JSON.stringify(v));
     }
     const headers: Record<string, string> = { authorization: auth, 'x-experience-api-version': '1.0.3', ...o.headers };
-    let body: string | Uint8Array | undefined;
+    let body: BodyInit | undefined;
     if (o.body !== undefined) {
-      body = typeof o.body === "string" ? o.body : Buffer.isBuffer(o.body) ? new Uint8Array(o.body) : JSON.stringify(o.body);
+      body = typeof o.body === "string" ? o.body : Buffer.isBuffer(o.body) ? new Blob([new Uint8Array(o.body)]) : JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
     const res = await fetch(u, { method, headers, body });
