@@ -1,7 +1,7 @@
 // One module folder: module.yaml, its Markdown pages, activities.yaml,
 // glossary.yaml, reading.yaml and assets/. Builds the typed Module and checks every
 // reference between these files (images, [[terms]], activity placement, answers).
-import { readdir, lstat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { problem, type Problem } from '../errors.ts';
 import type { Activity, Asset, GlossaryTerm, Module, Page, Question, Reading, Choice } from './types.ts';
@@ -11,7 +11,7 @@ import { validateSchema } from './schema.ts';
 import { resolveInside, reasonText, unsafeReason } from './paths.ts';
 import { scanMarkdown, splitFrontMatter } from './markdown.ts';
 import { didYouMean } from './suggest.ts';
-import { asArray, asBool, asNumber, asObject, asString } from './values.ts';
+import { asArray, asBool, asNumber, asObject, asString, mapLimit } from './values.ts';
 
 const ID_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Characters that survive zip entries, manifest hrefs and URLs unescaped in every LMS. */
@@ -48,6 +48,7 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
   // Pages whose front matter could not be parsed: what they place is unknown.
   let placementUnknown = false;
   const entries = asArray(m.pages);
+  const jobs: { rel: string; norm: string; listedAt: Where }[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (typeof entry !== 'string' || !entry.endsWith('.md')) continue;
@@ -65,13 +66,17 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
       continue;
     }
     listed.add(norm);
-    const text = await readSourceFile(ctx, rel, { required: true, listedAt });
-    if (text === undefined) continue;
-    const loaded = loadPage(norm, text, problems);
+    jobs.push({ rel, norm, listedAt });
+  }
+  const texts = await mapLimit(jobs, 32, (j) => readSourceFile(ctx, j.rel, { required: true, listedAt: j.listedAt }));
+  jobs.forEach((job, k) => {
+    const text = texts[k];
+    if (text === undefined) return;
+    const loaded = loadPage(job.norm, text, problems);
     pages.push(loaded.page);
     pageSources.set(loaded.page, loaded.fm);
     if (loaded.unparsed) placementUnknown = true;
-  }
+  });
   await warnUnlistedPages(ctx, folder, listed);
 
   const mod: Module = {
@@ -196,15 +201,19 @@ async function scanAssets(ctx: LoadContext, folder: string): Promise<AssetScan> 
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      // Dotfiles (.DS_Store, editor swap files) never belong in a package.
-      if (e.name.startsWith('.')) continue;
+    // Dotfiles (.DS_Store, editor swap files) never belong in a package.
+    const visible = entries.filter((e) => !e.name.startsWith('.'));
+    const resolved = await mapLimit(visible, 32, (e) =>
+      resolveInside(ctx.rootReal, ctx.root, `${folder}/${relInModule}/${e.name}`),
+    );
+    for (let k = 0; k < visible.length; k++) {
+      const e = visible[k]!;
+      const r = resolved[k]!;
       const rel = `${relInModule}/${e.name}`;
       const courseRel = `${folder}/${rel}`;
-      const r = await resolveInside(ctx.rootReal, ctx.root, courseRel);
       if (!r.ok) {
         if (r.reason === 'symlink-escape') scan.escaped.add(rel);
-        else if (r.reason === 'missing' && (await lstat(path.join(ctx.root, courseRel))).isSymbolicLink()) {
+        else if (r.reason === 'missing' && e.isSymbolicLink()) {
           ctx.problems.push(problem('COURSE_MISSING_FILE', `'${rel}' is a symbolic link to a file that does not exist`, { file: courseRel, hint: 'Remove the link or copy the file in.' }));
         }
         continue;
