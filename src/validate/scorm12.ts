@@ -288,7 +288,13 @@ function checkManifestRules(doc: Document, file: string, files: Map<string, Buff
   }
 
   const listed = new Set<string>();
-  if (resourcesEl) problems.push(...checkResources(resourcesEl, CP, resources, files, listed, at));
+  const checkHref = hrefChecker(files, listed, problems, at);
+  if (resourcesEl) problems.push(...checkResources(resourcesEl, CP, resources, checkHref, at));
+  // adlcp:location names an external metadata file, relative to the manifest.
+  for (const loc of descendants(doc, NS_ADLCP, 'location')) {
+    const href = (loc.textContent ?? '').trim();
+    if (href) checkHref(href, '', loc, 'adlcp:location', false);
+  }
   problems.push(...unlistedFiles(files, listed, file));
   return problems;
 }
@@ -408,7 +414,7 @@ function checkOrganizations(root: Element, CP: string, resources: Map<string, El
       defaultOrg = orgs.find((o) => o.getAttribute('identifier') === def);
       if (!defaultOrg) {
         const ids = orgs.map((o) => `"${o.getAttribute('identifier')}"`).join(', ');
-        problems.push(issue('PKG_NO_DEFAULT_ORG', `default="${def}" matches no <organization> (there is ${ids})`, at(orgsEl)));
+        problems.push(issue('PKG_NO_DEFAULT_ORG', `default="${def}" matches no <organization> (organizations: ${ids})`, at(orgsEl)));
       }
     }
     if (defaultOrg) {
@@ -451,19 +457,14 @@ function xmlBase(el: Element | undefined): string {
 
 const LAUNCHABLE = /\.(html?|xhtml)$/i;
 
-function checkResources(
-  resourcesEl: Element,
-  CP: string,
-  resources: Map<string, Element>,
-  files: Map<string, Buffer>,
-  listed: Set<string>,
-  at: At,
-): Problem[] {
-  const problems: Problem[] = [];
+type HrefCheck = (raw: string, base: string, el: Element, what: string, isLaunch: boolean) => void;
+
+/** Resolve an href against the package: records the file as listed, or reports why it is not there. */
+function hrefChecker(files: Map<string, Buffer>, listed: Set<string>, problems: Problem[], at: At): HrefCheck {
   const byLowerCase = new Map<string, string>();
   for (const p of files.keys()) byLowerCase.set(p.toLowerCase(), p);
 
-  const checkHref = (raw: string, base: string, el: Element, what: string, isLaunch: boolean): void => {
+  return (raw, base, el, what, isLaunch) => {
     const isUrl = (t: string) => /^[a-z][a-z0-9+.-]*:/i.test(t) && !/^[a-z]:/i.test(t);
     if (isUrl(raw) || isUrl(base)) {
       problems.push(issue('PKG_EXTERNAL_HREF', `${what} "${isUrl(raw) ? raw : base + raw}" is outside the package`, at(el)));
@@ -503,6 +504,10 @@ function checkResources(
       problems.push(issue('PKG_LAUNCH_NOT_HTML', `SCO launch ${what} "${raw}" is not an HTML page`, at(el)));
     }
   };
+}
+
+function checkResources(resourcesEl: Element, CP: string, resources: Map<string, Element>, checkHref: HrefCheck, at: At): Problem[] {
+  const problems: Problem[] = [];
 
   const resourcesBase = xmlBase(resourcesEl);
   for (const r of children(resourcesEl, CP, 'resource')) {

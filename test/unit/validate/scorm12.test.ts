@@ -84,6 +84,14 @@ describe('broken packages, each caught with its own code', () => {
     ]);
   });
 
+  it('external metadata (adlcp:location) that is not in the package → PKG_MISSING_FILE', async () => {
+    const manifest = GOOD_MANIFEST.replace('<imsmd:lom>', '<adlcp:location>meta/lom.xml</adlcp:location>\n    <imsmd:lom>');
+    const missing = await checkScorm12Package(goodFiles(manifest));
+    expect(missing.map((p) => [p.code, p.file, p.line])).toEqual([['PKG_MISSING_FILE', M, lineOf(manifest, '<adlcp:location>')]]);
+    // Present, it counts as listed: no unlisted-file warning either.
+    expect(await checkScorm12Package(withFiles({ 'meta/lom.xml': '<lom/>' }, goodFiles(manifest)))).toEqual([]);
+  });
+
   it('href differing only in letter case → PKG_CASE_MISMATCH', async () => {
     const files = withManifest('<file href="common/style.css"/>', '<file href="common/Style.css"/>');
     const p = find(await checkScorm12Package(files), 'PKG_CASE_MISMATCH');
