@@ -16,7 +16,7 @@ export interface FrontMatterSplit {
 
 export function splitFrontMatter(text: string): FrontMatterSplit {
   const src = text.replace(/^\uFEFF/, '');
-  const m = /^---[ \t]*\r?\n([\s\S]*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|$)/.exec(src);
+  const m = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/.exec(src);
   if (!m) return { yamlLine: 1, body: src, bodyLine: 1 };
   const consumed = m[0];
   const bodyLine = consumed.split('\n').length + (consumed.endsWith('\n') ? 0 : 1);
@@ -41,34 +41,45 @@ export function scanMarkdown(body: string): Ref[] {
   const lines = body.split('\n');
   const tokens = md.parse(body, {});
   const refs: Ref[] = [];
+  // Table cells' inline tokens carry no line map: they use the row's. One finder per
+  // line range so successive cells of a row are searched left to right.
+  let lastMap: [number, number] = [0, lines.length];
+  const finders = new Map<string, ReturnType<typeof makeFinder>>();
   for (const t of tokens) {
-    if (!t.map) continue;
+    if (t.map) lastMap = t.map;
+    else if (t.type !== 'inline') continue;
+    const map = lastMap;
     if (t.type === 'html_block') {
-      const at = firstNonSpace(lines, t.map[0]);
+      const at = firstNonSpace(lines, map[0]);
       refs.push({ kind: 'html', target: t.content.trim().split('\n')[0] ?? '', text: '', ...at });
     }
     if (t.type !== 'inline' || !t.children) continue;
-    const finder = makeFinder(lines, t.map[0], t.map[1]);
+    const key = `${map[0]}:${map[1]}`;
+    let finder = finders.get(key);
+    if (!finder) finders.set(key, (finder = makeFinder(lines, map[0], map[1])));
     for (const c of walkInline(t.children)) {
       if (c.type === 'image') {
         const src = c.attrGet('src') ?? '';
         const raw = rawTarget(c) ?? src;
         const at = finder(`](${raw}`, 2) ?? finder(raw, 0);
-        refs.push({ kind: 'image', target: raw, text: c.content, ...(at ?? { line: t.map[0] + 1, column: 1 }) });
+        refs.push({ kind: 'image', target: raw, text: c.content, ...(at ?? { line: map[0] + 1, column: 1 }) });
       } else if (c.type === 'link_open') {
         const href = c.attrGet('href') ?? '';
         const raw = safeDecode(href);
         const at = finder(`](${raw}`, 2) ?? finder(raw, 0);
-        refs.push({ kind: 'link', target: raw, text: '', ...(at ?? { line: t.map[0] + 1, column: 1 }) });
+        refs.push({ kind: 'link', target: raw, text: '', ...(at ?? { line: map[0] + 1, column: 1 }) });
       } else if (c.type === 'html_inline') {
         const at = finder(c.content, 0);
-        refs.push({ kind: 'html', target: c.content, text: '', ...(at ?? { line: t.map[0] + 1, column: 1 }) });
+        refs.push({ kind: 'html', target: c.content, text: '', ...(at ?? { line: map[0] + 1, column: 1 }) });
       } else if (c.type === 'text') {
-        for (const m of c.content.matchAll(/\[\[([^\[\]|]*?)(?:\|([^\[\]|]*?))?\]\]/g)) {
+        // Same reading as the renderer: the id follows the last '|', if any.
+        for (const m of c.content.matchAll(/\[\[([^\[\]\n]+?)\]\]/g)) {
           const at = finder(m[0], 0);
-          const shown = m[1]!;
-          const id = (m[2] === undefined ? m[1]! : m[2]).trim();
-          refs.push({ kind: 'term', target: id, text: shown.trim(), ...(at ?? { line: t.map[0] + 1, column: 1 }) });
+          const inner = m[1]!;
+          const bar = inner.lastIndexOf('|');
+          const id = (bar >= 0 ? inner.slice(bar + 1) : inner).trim();
+          const shown = (bar >= 0 ? inner.slice(0, bar) : inner).trim();
+          refs.push({ kind: 'term', target: id, text: shown, ...(at ?? { line: map[0] + 1, column: 1 }) });
         }
       }
     }
