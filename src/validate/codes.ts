@@ -189,6 +189,11 @@ export const CODES = {
     severity: 'error',
     hint: 'Give the SCO <resource> an href naming its launch page, e.g. href="index.html".',
   },
+  PKG_SCO_NO_API: {
+    title: 'No SCO in the package calls the SCORM 1.2 API',
+    severity: 'warning',
+    hint: 'A SCO must find the LMS\'s `API` object and call LMSInitialize, LMSSetValue and LMSFinish; otherwise the LMS shows the content but records no completion or score. Export the course again choosing SCORM 1.2 (not "web", not SCORM 2004), or mark resources that do not track as adlcp:scormtype="asset".',
+  },
   PKG_LAUNCH_NOT_HTML: {
     title: 'A SCO launches a file that is not an HTML page',
     severity: 'warning',

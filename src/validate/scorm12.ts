@@ -295,6 +295,7 @@ function checkManifestRules(doc: Document, file: string, files: Map<string, Buff
     const href = (loc.textContent ?? '').trim();
     if (href) checkHref(href, '', loc, 'adlcp:location', false);
   }
+  problems.push(...scoApiUse(doc, CP, files, at));
   problems.push(...unlistedFiles(files, listed, file));
   return problems;
 }
@@ -547,6 +548,26 @@ function checkResources(resourcesEl: Element, CP: string, resources: Map<string,
     }
   }
   return problems;
+}
+
+/**
+ * A SCO must call LMSInitialize on the SCORM 1.2 API or the LMS records nothing. Minified
+ * runtimes still contain the name, so a package in which no script or page mentions it
+ * was most likely exported for another target (plain web, SCORM 2004's API_1484_11).
+ */
+function scoApiUse(doc: Document, CP: string, files: Map<string, Buffer>, at: At): Problem[] {
+  const firstSco = descendants(doc, CP, 'resource').find((r) => r.getAttributeNS(NS_ADLCP, 'scormtype') === 'sco');
+  if (!firstSco) return [];
+  let uses2004 = false;
+  for (const [path, data] of files) {
+    if (!/\.(m?js|html?|xhtml)$/i.test(path)) continue;
+    if (data.includes('LMSInitialize')) return [];
+    if (data.includes('API_1484_11')) uses2004 = true;
+  }
+  const why = uses2004
+    ? 'the package only talks to the SCORM 2004 API (API_1484_11), which a SCORM 1.2 LMS does not provide'
+    : 'no page or script in the package calls LMSInitialize';
+  return [issue('PKG_SCO_NO_API', `${why}, so nothing will be tracked`, at(firstSco))];
 }
 
 function unlistedFiles(files: Map<string, Buffer>, listed: Set<string>, manifest: string): Problem[] {

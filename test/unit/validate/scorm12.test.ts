@@ -298,6 +298,15 @@ describe('broken packages, each caught with its own code', () => {
     ]);
   });
 
+  it('a SCO whose package never calls LMSInitialize → PKG_SCO_NO_API warning, naming SCORM 2004 when that is what it uses', async () => {
+    const web = await checkScorm12Package(withFiles({ 'module-1/index.html': '<!doctype html><p>No LMS here</p>' }));
+    expect(web.map((p) => [p.code, p.severity, p.file, p.line])).toEqual([
+      ['PKG_SCO_NO_API', 'warning', M, lineOf(GOOD_MANIFEST, '<resource identifier="RES-module-1"')],
+    ]);
+    const s2004 = await checkScorm12Package(withFiles({ 'module-1/index.html': '<script>parent.API_1484_11.Initialize("")</script>' }));
+    expect(find(s2004, 'PKG_SCO_NO_API').message).toContain('API_1484_11');
+  });
+
   it('a SCO launching a PDF → PKG_LAUNCH_NOT_HTML warning', async () => {
     const files = withFiles({ 'module-1/guide.pdf': 'x' }, withManifest('href="module-1/index.html?start=1"', 'href="module-1/guide.pdf"'));
     const problems = await checkScorm12Package(files);
