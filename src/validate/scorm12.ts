@@ -3,6 +3,12 @@
 // the literal `adlcp` prefix Moodle depends on, safe paths), plus the XSD run itself.
 // Input is a package as zip-root-relative POSIX paths → bytes, whether it comes
 // from our build (before zipping) or from a third party's zip (readZip).
+//
+// Severity follows what Moodle and Blackboard actually do with the package: anything
+// that stops the import, breaks a launch or silently loses tracking is an error; things
+// they tolerate are warnings. So a file no resource lists is a warning (PKG_UNLISTED_FILE):
+// both LMSs unpack and serve the whole zip, and the CAM's "list every file" is advice
+// that some repositories rely on. The build treats warnings as warnings too.
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import type { Problem } from '../errors.ts';
 import { issue, type ValidationCode } from './codes.ts';

@@ -154,7 +154,10 @@ export async function validateXsd(xml: string, schema: SchemaName, fileName?: st
   } catch (err) {
     // xmllint-wasm rejects on exit codes other than 0/3/4 (e.g. 1 parse error, 5 schema compile error).
     const e = err as Error & { code?: number };
-    if (typeof e.code !== 'number') throw err;
+    if (typeof e.code !== 'number') {
+      // The WASM run itself failed (e.g. out of memory): never let that pass as "valid".
+      return [issue(set.xsdCode, `libxml2 could not validate the document: ${e.message}`, { file })];
+    }
     stderr = e.message;
     failed = true;
   }
