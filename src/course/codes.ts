@@ -17,6 +17,7 @@ export const COURSE_CODES = {
   COURSE_ACTIVITY_PLACED_TWICE: 'An activity is placed on more than one page (or twice on one page).',
   COURSE_QUIZ_ANSWER: "A question's correct answer does not match its choices, or a fill-in answer is longer than maxLength.",
   COURSE_DUPLICATE_PAIR: 'A matching question uses the same source or target text twice.',
+  COURSE_PASS_MARK: 'course.yaml sets passMark but no module has a scored quiz, so nobody could pass.',
   COURSE_RAW_HTML: 'A page contains raw HTML; pages are Markdown only and HTML would be shown as text.',
   COURSE_ASSET_NAME: 'An asset file name has characters that break in LMS packages (spaces, non-ASCII, …).',
   COURSE_IMAGE_ALT: 'Warning: an image has no alt text, so screen-reader users miss it.',

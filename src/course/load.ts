@@ -5,7 +5,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CoursepackError, problem, type Problem } from '../errors.ts';
-import type { Course, Module } from './types.ts';
+import type { Course } from './types.ts';
 import { locate } from './yaml.ts';
 import { resolveInside, reasonText } from './paths.ts';
 import { readYamlFile, type LoadContext } from './files.ts';
@@ -96,17 +96,29 @@ export async function loadCourse(dir: string): Promise<{ course: Course; warning
       );
       continue;
     }
-    const mod: Module | undefined = await loadModule(ctx, folder);
-    if (!mod) continue;
+    const loaded = await loadModule(ctx, folder);
+    if (!loaded) continue;
+    const mod = loaded.module;
     const prev = seenModuleIds.get(mod.id);
     if (mod.id && prev !== undefined) {
       ctx.problems.push(
         problem('COURSE_DUPLICATE_ID', `module id '${mod.id}' is also used by module folder '${folders[prev]}'`, {
-          file: `${folder}/module.yaml`, line: 1, column: 1, path: 'id', hint: 'Give every module its own id.',
+          ...loaded.idAt, hint: 'Give every module its own id.',
         }),
       );
     } else seenModuleIds.set(mod.id, i);
     course.modules.push(mod);
+  }
+
+  // A pass mark nobody can reach: the LMS would wait for a score that never comes.
+  const scored = course.modules.some((m) => m.activities.some((a) => a.kind === 'quiz' && a.scored && a.questions.length));
+  if (course.passMark !== undefined && !scored && course.modules.length && !ctx.problems.some((p) => p.severity === 'error')) {
+    ctx.problems.push(
+      problem('COURSE_PASS_MARK', 'passMark is set but no module has a scored quiz', {
+        file: src.file, ...lc(locate(src, ['passMark'])), path: 'passMark',
+        hint: 'Remove passMark (the course is then tracked as completed/incomplete only), or add a quiz with scored: true.',
+      }),
+    );
   }
 
   const all = finish(ctx.problems);

@@ -24,7 +24,13 @@ function at(src: SourceYaml, segments: (string | number)[], pathText?: string, m
   return { file: src.file, line: p.line, column: p.column, ...(pathText ? { path: pathText } : {}) };
 }
 
-export async function loadModule(ctx: LoadContext, folder: string): Promise<Module | undefined> {
+export interface LoadedModule {
+  module: Module;
+  /** Where module.yaml sets the id, for problems found at course level. */
+  idAt: Where;
+}
+
+export async function loadModule(ctx: LoadContext, folder: string): Promise<LoadedModule | undefined> {
   const problems = ctx.problems;
   const modSrc = await readYamlFile(ctx, `${folder}/module.yaml`, 'module', { required: true });
   const assets = await scanAssets(ctx, folder);
@@ -94,7 +100,7 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Modu
   checkUniquePages(pages, pageSources, problems);
   checkPageReferences(folder, pages, glossary, glossaryBroken, assets, problems);
   checkPlacement(pages, pageSources, activities, placementUnknown ? undefined : activitiesSrc, activitiesBroken, problems);
-  return mod;
+  return { module: mod, idAt: at(modSrc, ['id'], 'id') };
 }
 
 /** Present but unreadable, or without its list: nothing in it can be resolved against. */
@@ -299,6 +305,15 @@ function checkPageReferences(
           continue;
         }
         const norm = path.posix.normalize(clean);
+        if (ref.kind === 'link' && norm.endsWith('.md')) {
+          problems.push(
+            problem('COURSE_UNRESOLVED_ASSET', `link to '${clean}': links between pages are not supported`, {
+              ...where,
+              hint: 'Refer to the other page by its title; learners move between pages with the table of contents and Previous/Next.',
+            }),
+          );
+          continue;
+        }
         if (assets.escaped.has(norm)) {
           escapedReported.add(norm);
           const { message, hint } = reasonText('symlink-escape', norm);
