@@ -174,6 +174,11 @@ export const CODES = {
     severity: 'error',
     hint: 'Identifiers are xsd:ID values: start with a letter or underscore, then letters, digits, `.`, `-` or `_`; no spaces, no colons, not starting with a digit (e.g. `ITEM-1`, not `1 item`).',
   },
+  PKG_ID_TOO_LONG: {
+    title: 'An identifier is longer than 255 characters',
+    severity: 'error',
+    hint: 'Shorten it. XML allows any length, but Moodle stores manifest, organization and item identifiers in 255-character database columns (scorm_scoes), so the import fails with a database error.',
+  },
   PKG_SCORMTYPE_MISSING: {
     title: 'A resource has no adlcp:scormtype',
     severity: 'error',

@@ -390,6 +390,9 @@ function checkIdentifiers(doc: Document, at: At): Problem[] {
       problems.push(issue('PKG_INVALID_ID', `<${el.localName}> identifier "${id}" is not a valid XML ID`, at(el)));
       continue;
     }
+    if (id.length > 255) {
+      problems.push(issue('PKG_ID_TOO_LONG', `<${el.localName}> identifier is ${id.length} characters long`, at(el)));
+    }
     const earlier = first.get(id);
     if (earlier) {
       problems.push(

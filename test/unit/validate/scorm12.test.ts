@@ -164,6 +164,13 @@ describe('broken packages, each caught with its own code', () => {
     expect(problems.filter((p) => p.code === 'MANIFEST_XSD')).toEqual([]);
   });
 
+  it('identifier longer than Moodle\'s 255-character column → PKG_ID_TOO_LONG', async () => {
+    const long = `ITEM-${'x'.repeat(251)}`;
+    const problems = await checkScorm12Package(withManifest('identifier="ITEM-module-1"', `identifier="${long}"`));
+    expect(problems.map((p) => [p.code, p.file, p.line])).toEqual([['PKG_ID_TOO_LONG', M, lineOf(GOOD_MANIFEST, '<item identifier')]]);
+    expect(await checkScorm12Package(withManifest('identifier="ITEM-module-1"', `identifier="${long.slice(1)}"`))).toEqual([]);
+  });
+
   it('default organization that does not exist → PKG_NO_DEFAULT_ORG', async () => {
     const problems = await checkScorm12Package(withManifest('default="ORG-demo"', 'default="ORG-main"'));
     expect(problems.map((p) => [p.code, p.file, p.line])).toEqual([
