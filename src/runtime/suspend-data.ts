@@ -10,6 +10,10 @@
 // Fill-in answers: a right answer is stored as the index of the accepted answer it
 // matches, a wrong one as its first `keep` characters (see fillKeep), so many fill-in
 // questions still fit the 4096 budget.
+// Reflections are kept in full (up to their maxLength) so they follow the learner to
+// any device; the worst case counts every reflection at maxLength, and the build
+// fails with SUSPEND_DATA_BUDGET when a module's reflections cannot fit, telling the
+// author to lower maxLength (the loader's default is 1000 characters).
 
 import { normalise } from './cmi-format.ts';
 

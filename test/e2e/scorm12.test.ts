@@ -1,7 +1,7 @@
 // End to end in real headless Chromium: the example course is built into its SCORM 1.2
 // zip by the real pipeline, served by a test LMS that hosts scorm-again as window.API
 // behind a strict SCORM 1.2 checker, and a learner works through it in an iframe.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ let lms: TestLms;
 let out: string;
 let data: ModuleData;
 let href: string;
+/** Uncaught errors in any page; every test ends by asserting there were none. */
+const pageErrors: string[] = [];
 
 type LmsView = Pick<StrictLms, 'violations' | 'committed' | 'initialised' | 'finished' | 'commits'>;
 const lmsState = (page: Page): Promise<LmsView> =>
@@ -40,9 +42,7 @@ const lmsState = (page: Page): Promise<LmsView> =>
 
 async function launch(cmi?: Record<string, unknown>): Promise<Page> {
   const page = await browser.newPage();
-  page.on('pageerror', (e) => {
-    throw e;
-  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi }));
   return page;
 }
@@ -61,6 +61,10 @@ beforeAll(async () => {
   href = `${report.modules[0].id}/index.html`;
   data = moduleDataOf(filesFromZip(readFileSync(report.artifacts.find((a) => a.target === 'scorm12')!.path)).get(href)!.toString('utf8'));
   browser = await launchChromium();
+});
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -203,6 +207,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
 
   it('without an LMS API the module still works, says progress is only in this browser, and resumes from localStorage', async () => {
     const page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${lms.url}/pkg/scorm12/${href}`);
     const frame = await scoFrame(page);
     await frame.waitForSelector('#cp-notice:has-text("No learning system")');
@@ -219,6 +224,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
 
   it('the web target keeps progress in localStorage without any notice', async () => {
     const page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${lms.url}/pkg/web/${href}`);
     const frame = await scoFrame(page);
     expect(await frame.textContent('#cp-notice')).toBe('');
