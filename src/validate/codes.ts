@@ -33,7 +33,7 @@ export const CODES = {
   ZIP_SLIP: {
     title: 'A zip entry would be written outside the package folder',
     severity: 'error',
-    hint: 'The entry name is absolute, has a drive letter or climbs out with `..` ("zip slip"). Nothing was extracted. Do not upload this file; re-create the zip from the package folder. ' + REZIP,
+    hint: 'The entry name is absolute, has a drive letter or climbs out with `..` ("zip slip"). Nothing was extracted. Do not upload this file; re-create the zip from the package folder with a standard zip tool.',
   },
   ZIP_DUPLICATE_ENTRY: {
     title: 'The zip holds the same path twice',

@@ -507,7 +507,8 @@ function hrefChecker(files: Map<string, Buffer>, listed: Set<string>, problems: 
         listed.add(near);
         problems.push(issue('PKG_CASE_MISMATCH', `${what} "${base}${raw}" does not match "${near}" in letter case`, at(el)));
       } else {
-        problems.push(issue('PKG_MISSING_FILE', `${what} "${base}${raw}" is not in the package (looked for "${target}")`, at(el)));
+        const looked = target === base + raw ? '' : ` (looked for "${target}")`;
+        problems.push(issue('PKG_MISSING_FILE', `${what} "${base}${raw}" is not in the package${looked}`, at(el)));
       }
     }
     if (isLaunch && !LAUNCHABLE.test(target)) {
