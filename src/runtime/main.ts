@@ -4,7 +4,7 @@
 import type { ModuleData } from './module-data.ts';
 import { findApi, scormStore } from './scorm12.ts';
 import { localStore, type Store } from './store.ts';
-import { createTracker } from './tracker.ts';
+import { createTracker, type Tracker } from './tracker.ts';
 import { startUi, type Ui } from './ui.ts';
 
 const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
@@ -35,12 +35,30 @@ function start(): void {
   ui = startUi(data, tracker);
   ui.notice(lastProblem ? UNSAVED : base);
   document.documentElement.classList.add('cp-ready');
+  if (data.target === 'scorm12' && !api) lookForApiLater(tracker, notify, () => (base = ''));
 
   // Keep the LMS session alive and progress safe during long pages.
   setInterval(() => store.commit(), 180000);
   const end = (): void => tracker.finish();
   window.addEventListener('pagehide', end);
   window.addEventListener('beforeunload', end);
+}
+
+/** Some LMS frames publish the API after the SCO has started: keep looking for two minutes. */
+function lookForApiLater(tracker: Tracker, notify: (problem: boolean) => void, found: () => void): void {
+  let delay = 1000;
+  const look = (): void => {
+    const api = findApi(window);
+    if (api) {
+      found();
+      tracker.attach(scormStore(api, notify));
+      notify(false);
+      return;
+    }
+    delay *= 2;
+    if (delay <= 64000) setTimeout(look, delay);
+  };
+  setTimeout(look, delay);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -16,12 +16,15 @@ export interface Tracker {
   /** Append a learner comment to cmi.comments; false when it cannot be kept. */
   comment(text: string): boolean;
   status(): string;
+  /** Move to a store found later (an LMS API that appeared after launch) and send it everything. */
+  attach(store: Store): void;
   finish(): void;
 }
 
 const COMMENTS_MAX = 4096;
 
-export function createTracker(data: ModuleData, store: Store, now: () => number = Date.now): Tracker {
+export function createTracker(data: ModuleData, initialStore: Store, now: () => number = Date.now): Tracker {
+  let store = initialStore;
   const started = now();
   const snap = store.load();
   const fresh: LearnerState = { view: 0, visited: [], answers: [], reflections: [] };
@@ -90,6 +93,20 @@ export function createTracker(data: ModuleData, store: Store, now: () => number 
       return true;
     },
     status: () => status,
+    attach(next) {
+      if (finished) return;
+      const snap = next.load();
+      store = next;
+      status = snap.status;
+      comments = snap.comments;
+      lastScore = '';
+      // Answers given before the LMS was reachable still become interactions.
+      state.answers.forEach((a, i) => {
+        const q = data.questions[i];
+        if (a !== undefined && q) store.interaction(interaction(q, a), timespan(0), cmiTime(new Date(now())));
+      });
+      persist();
+    },
     finish() {
       if (finished) return;
       persist();

@@ -40,10 +40,10 @@ const lmsState = (page: Page): Promise<LmsView> =>
     return JSON.parse(JSON.stringify({ violations: l.violations, committed: l.committed, initialised: l.initialised, finished: l.finished, commits: l.commits }));
   });
 
-async function launch(cmi?: Record<string, unknown>): Promise<Page> {
+async function launch(cmi?: Record<string, unknown>, apiDelayMs?: number): Promise<Page> {
   const page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi }));
+  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi, apiDelayMs }));
   return page;
 }
 
@@ -219,6 +219,25 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     expect(await visibleView(again)).toBe(data.views[2]);
     await openViewOf(again, q.dom);
     expect(await again.textContent(`#${q.dom} .cp-fb`)).toMatch(/^Correct\./);
+    await page.close();
+  });
+
+  it('an LMS API that appears after launch is found, and gets the progress made before it', async () => {
+    const page = await launch(undefined, 1500);
+    const frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice:has-text("No learning system")');
+    const q = data.questions[0];
+    await answer(frame, q, true);
+    await frame.waitForSelector('#cp-notice:empty', { state: 'attached', timeout: 15_000 });
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.commits.ok > 0);
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.committed['cmi.core.lesson_status']).toBe('incomplete');
+    expect(s.committed['cmi.core.lesson_location']).toBe(await visibleView(frame));
+    expect(s.committed['cmi.interactions.0.id']).toBe(q.iid);
+    expect(s.committed['cmi.interactions.0.result']).toBe('correct');
+    await frame.click('#cp-exit');
+    expect((await lmsState(page)).finished).toBe(1);
     await page.close();
   });
 

@@ -31,6 +31,8 @@ export interface LaunchOptions {
   cmi?: Record<string, unknown>;
   /** Leave window.API undefined. */
   noApi?: boolean;
+  /** Publish window.API only this many milliseconds after the LMS page loads. */
+  apiDelayMs?: number;
 }
 
 export interface TestLms {
@@ -74,7 +76,8 @@ function lmsPage(opts: LaunchOptions): string {
   var lms = StrictScorm12.strictLms(inner);
   lms.inner = inner;
   window.__lms = lms;
-  if (!cfg.noApi) window.API = lms.api;
+  if (cfg.apiDelayMs) setTimeout(function () { window.API = lms.api; }, cfg.apiDelayMs);
+  else if (!cfg.noApi) window.API = lms.api;
 </script></head>
 <body><iframe id="sco" title="Course module" src="/pkg/${encodeURIComponent(opts.pkg)}/${opts.href}"></iframe></body></html>`;
 }
