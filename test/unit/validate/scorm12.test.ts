@@ -178,6 +178,13 @@ describe('broken packages, each caught with its own code', () => {
     ]);
   });
 
+  it('no <organization> → PKG_NO_ORGANIZATION; an organization without items → PKG_NO_ITEMS', async () => {
+    const none = await checkScorm12Package(withManifest(/<organizations default="ORG-demo">[\s\S]*<\/organizations>/, '<organizations/>'));
+    expect(none.map((p) => [p.code, p.file, p.line])).toEqual([['PKG_NO_ORGANIZATION', M, lineOf(GOOD_MANIFEST, '<organizations')]]);
+    const empty = await checkScorm12Package(withManifest(/<item identifier="ITEM-module-1"[\s\S]*<\/item>/, ''));
+    expect(empty.map((p) => [p.code, p.file, p.line])).toEqual([['PKG_NO_ITEMS', M, lineOf(GOOD_MANIFEST, '<organization identifier')]]);
+  });
+
   it('no default attribute → PKG_DEFAULT_ORG_UNSET warning only', async () => {
     const problems = await checkScorm12Package(withManifest(' default="ORG-demo"', ''));
     expect(problems.map((p) => [p.code, p.severity])).toEqual([['PKG_DEFAULT_ORG_UNSET', 'warning']]);
