@@ -63,7 +63,7 @@ export async function readSourceFile(
     return undefined;
   }
   if (r.isDir) {
-    ctx.problems.push(problem('COURSE_MISSING_FILE', `'${rel}' is a folder, not a file`, { ...where }));
+    ctx.problems.push(problem('COURSE_MISSING_FILE', `'${rel}' is a folder, not a file`, { ...where, hint: 'Name the file itself, e.g. pages/01-intro.md.' }));
     return undefined;
   }
   return (await readFile(r.real, 'utf8')).replace(/^\uFEFF/, '');

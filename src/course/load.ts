@@ -130,13 +130,16 @@ function lc(p: { line: number; column: number }): { line: number; column: number
   return { line: p.line, column: p.column };
 }
 
+// course.yaml first, then the module files in path order.
+const fileKey = (f: string | undefined) => (f === 'course.yaml' ? '' : (f ?? ''));
+
 /** Sorted by file, then position, so output is stable and reads top to bottom. */
 function finish(problems: Problem[]): Problem[] {
   return problems
     .map((p, i) => ({ p, i }))
     .sort(
       (a, b) =>
-        (a.p.file ?? '').localeCompare(b.p.file ?? '') ||
+        fileKey(a.p.file).localeCompare(fileKey(b.p.file)) ||
         (a.p.line ?? 0) - (b.p.line ?? 0) ||
         (a.p.column ?? 0) - (b.p.column ?? 0) ||
         a.i - b.i,

@@ -142,7 +142,10 @@ function loadPage(file: string, text: string, problems: Problem[]): { page: Page
     );
   }
   if (!split.body.trim()) {
-    problems.push(problem('COURSE_EMPTY_PAGE', 'page has no text after its front matter', { severity: 'warning', file, line: split.bodyLine, column: 1 }));
+    problems.push(problem('COURSE_EMPTY_PAGE', 'page has no text after its front matter', {
+        severity: 'warning', file, line: split.bodyLine, column: 1,
+        hint: 'Write the page content below the closing ---, or remove the page from module.yaml.',
+      }));
   }
   return { page, fm };
 }

@@ -65,6 +65,50 @@ function describe(value: unknown): string {
   return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
 }
 
+const TYPE_HINTS: Record<string, string> = {
+  string: 'Write it as text after the colon, e.g. title: My course.',
+  number: 'Write a plain number without quotes or a % sign, e.g. 80.',
+  integer: 'Write a whole number without quotes, e.g. 1000.',
+  boolean: 'Write true or false (without quotes).',
+  array: 'Write a list: one item per line, each starting with "- ", or [a, b] on one line.',
+  object: 'Write the fields on the following lines, indented under this key.',
+};
+
+/** Something to do for every schema error that has no more specific hint. */
+function defaultHint(e: ErrorObject, schema: Record<string, unknown>): string {
+  const range = () => {
+    const lo = schema.minimum ?? schema.exclusiveMinimum;
+    const hi = schema.maximum ?? schema.exclusiveMaximum;
+    return lo !== undefined && hi !== undefined ? `Use a value from ${lo} to ${hi}.` : 'Change the value to fit the limit.';
+  };
+  switch (e.keyword) {
+    case 'type':
+      return TYPE_HINTS[String((e.params as { type: string }).type).split(',')[0]!] ?? 'Check the value.';
+    case 'maximum':
+    case 'minimum':
+    case 'exclusiveMaximum':
+    case 'exclusiveMinimum':
+      return range();
+    case 'minLength':
+      return 'Write the text here, or remove the key if the field is optional.';
+    case 'maxLength':
+      return 'Shorten the text.';
+    case 'minItems':
+      return 'Add the missing items to the list.';
+    case 'maxItems':
+      return 'Remove items from the list, or split the question in two.';
+    case 'uniqueItems':
+      return 'Remove the repeated item.';
+    case 'enum':
+    case 'const':
+      return 'Use one of the allowed values, spelt exactly as shown.';
+    case 'format':
+      return 'Check the value for typing mistakes.';
+    default:
+      return 'See docs/course-format.md for what this field accepts.';
+  }
+}
+
 function humanise(errors: ErrorObject[], src: SourceYaml, kind: SchemaKind): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
@@ -175,6 +219,7 @@ function humanise(errors: ErrorObject[], src: SourceYaml, kind: SchemaKind): Pro
       default:
         message = e.message ?? 'is not valid';
     }
+    hint ??= defaultHint(e, schema);
     const pos = locate(src, segments, at);
     const path = fieldPath(segments);
     const key = `${pos.line}:${pos.column}:${path}:${message}`;

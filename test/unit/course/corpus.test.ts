@@ -67,6 +67,7 @@ describe('broken courses', () => {
         expect(p.file, formatProblem(p)).toBeTruthy();
         expect(p.file).not.toMatch(/^\/|\\/);
         expect(p.message.length).toBeGreaterThan(5);
+        expect(p.hint, formatProblem(p)).toBeTruthy();
       }
     });
   }

@@ -106,7 +106,7 @@ describe('loadCourse', () => {
 
   it('prints problems in the file:line:col  CODE  path: message form', async () => {
     const problems = await problemsOf(await makeCourse({ 'course.yaml': (s) => s.replace('passMark: 80', 'passMark: 120') }));
-    expect(formatProblem(problems[0]!)).toBe('course.yaml:9:11  COURSE_SCHEMA  passMark: must be ≤ 100');
+    expect(formatProblem(problems[0]!)).toBe('course.yaml:9:11  COURSE_SCHEMA  passMark: must be ≤ 100\n    hint: Use a value from 0 to 100.');
   });
 
   it('accepts a symbolic link to a file inside the course, and a course folder reached through a link', async () => {
