@@ -84,13 +84,12 @@ async function runServer(argv: string[]): Promise<number> {
     rateLimit: intOption(values['rate-limit'], 'rate-limit'),
     logger: quiet ? undefined : (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
   });
-  console.log(`coursepack LRS (xAPI 1.0.3) on ${lrs.storage.kind === 'sqlite' ? db : 'PostgreSQL'}`);
-  console.log(`endpoint: ${lrs.endpoint}`);
+  // One write, so a supervisor reading stdout sees the endpoint and the admin key together.
+  const banner = [`coursepack LRS (xAPI 1.0.3) on ${lrs.storage.kind === 'sqlite' ? db : 'PostgreSQL'}`, `endpoint: ${lrs.endpoint}`];
   if (lrs.adminKey) {
-    console.log('admin key (shown once, stored hashed; keep it safe):');
-    console.log(`  key:    ${lrs.adminKey.key}`);
-    console.log(`  secret: ${lrs.adminKey.secret}`);
+    banner.push('admin key (shown once, stored hashed; keep it safe):', `  key:    ${lrs.adminKey.key}`, `  secret: ${lrs.adminKey.secret}`);
   }
+  console.log(banner.join('\n'));
   await stopped;
   await lrs.close();
   return 0;

@@ -42,6 +42,10 @@ export function isTimestamp(s: unknown): s is string {
 /** Problems with one statement; `at` prefixes paths (e.g. `[3]` for the fourth in a batch). */
 export function validateStatement(st: unknown, at = ''): Problem[] {
   const out: Problem[] = [];
+  // Deep nesting (only possible inside extensions) would overflow the stack later on.
+  if (depthOf(st, MAX_DEPTH) > MAX_DEPTH) {
+    return [problem('XAPI_TOO_DEEP', `nests objects/arrays more than ${MAX_DEPTH} levels deep`, { path: at || 'statement' })];
+  }
   if (!checkSchema(st)) out.push(...schemaProblems(checkSchema.errors ?? [], at));
   if (out.length === 0) handRules(st as Record<string, any>, at, out);
   unicodeRules(st, at || 'statement', out);
@@ -99,7 +103,8 @@ function jsonPointerToPath(p: string): string {
 }
 
 function joinPath(a: string, b: string): string {
-  return a ? `${a}.${b}` : b;
+  if (!a || !b) return a || b;
+  return b.startsWith('[') ? `${a}${b}` : `${a}.${b}`;
 }
 
 const IFIS = ['mbox', 'mbox_sha1sum', 'openid', 'account'] as const;
@@ -176,6 +181,27 @@ function unicodeRules(v: unknown, path: string, out: Problem[]): void {
       }
     }
   }
+}
+
+export const MAX_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than MAX_DEPTH. */
+export function tooDeep(v: unknown): boolean {
+  return depthOf(v, MAX_DEPTH) > MAX_DEPTH;
+}
+
+/** Nesting depth of a JSON value, counting stops once past `limit`; iterative, so safe on any input. */
+function depthOf(v: unknown, limit: number): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (!x || typeof x !== 'object') continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const y of Array.isArray(x) ? x : Object.values(x)) if (y && typeof y === 'object') stack.push([y, d + 1]);
+  }
+  return max;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { allows, withinPrefix, type Action } from '../keys.ts';
 import { agentParam, httpError, single } from '../http.ts';
 import type { Doc, DocKey, Storage } from '../storage/types.ts';
-import { isIri, isTimestamp, isUuid } from '../validate.ts';
+import { isIri, isTimestamp, isUuid, tooDeep } from '../validate.ts';
 
 type Kind = DocKey['kind'];
 
@@ -139,7 +139,8 @@ function isJsonType(t: string): boolean {
 function parseObject(b: Buffer): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(b.toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+    // A merge re-serialises the document; too deep a document could not be, so it is not mergeable.
+    return v && typeof v === 'object' && !Array.isArray(v) && !tooDeep(v) ? v : undefined;
   } catch {
     return undefined;
   }
