@@ -208,7 +208,7 @@ function activityView(a: Activity, env: MarkdownEnv) {
     dom: domId('quiz', a.id),
     title: a.title,
     scored: a.scored,
-    questions: a.questions.map((q) => questionView(a, q, env)),
+    questions: a.questions.map((q, i) => ({ ...questionView(a, q, env), number: a.questions.length > 1 ? `to question ${i + 1} of ${a.questions.length}` : '' })),
   };
 }
 

@@ -114,7 +114,7 @@ export function scormStore(api: Scorm12Api, notify: Notify): Store {
     load(): Snapshot {
       if (!init()) {
         notify(true);
-        return { entry: '', status: '', location: '', suspend: '', comments: '', interactions: 0 };
+        return { entry: '', status: '', location: '', suspend: '', comments: '', masteryScore: '', interactions: 0 };
       }
       const count = parseInt(get('cmi.interactions._count'), 10);
       nextInteraction = count > 0 ? count : 0;
@@ -124,6 +124,7 @@ export function scormStore(api: Scorm12Api, notify: Notify): Store {
         location: get('cmi.core.lesson_location'),
         suspend: get('cmi.suspend_data'),
         comments: get('cmi.comments'),
+        masteryScore: get('cmi.student_data.mastery_score'),
         interactions: nextInteraction,
       };
     },

@@ -9,6 +9,8 @@ export interface Snapshot {
   location: string;
   suspend: string;
   comments: string;
+  /** cmi.student_data.mastery_score as the LMS has it ('' when none). */
+  masteryScore: string;
   /** Next free cmi.interactions index. */
   interactions: number;
 }
@@ -52,6 +54,7 @@ export function localStore(key: string, notify: Notify): Store {
       location: values['cmi.core.lesson_location'] || '',
       suspend: values['cmi.suspend_data'] || '',
       comments: values['cmi.comments'] || '',
+      masteryScore: '',
       interactions: 0,
     }),
     set(element, value) {

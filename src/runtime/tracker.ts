@@ -23,10 +23,17 @@ export interface Tracker {
 
 const COMMENTS_MAX = 4096;
 
-export function createTracker(data: ModuleData, initialStore: Store, now: () => number = Date.now): Tracker {
+/** The LMS's mastery score (from adlcp:masteryscore, possibly changed by an administrator) wins over the built-in pass mark. */
+function withMastery(data: ModuleData, mastery: string): ModuleData {
+  const m = /^\d{1,3}(\.\d+)?$/.test(mastery) ? Number(mastery) : NaN;
+  return data.passMark !== null && m >= 0 && m <= 100 ? { ...data, passMark: m } : data;
+}
+
+export function createTracker(moduleData: ModuleData, initialStore: Store, now: () => number = Date.now): Tracker {
   let store = initialStore;
   const started = now();
   const snap = store.load();
+  let data = withMastery(moduleData, snap.masteryScore);
   const fresh: LearnerState = { view: 0, visited: [], answers: [], reflections: [] };
   const restored = snap.entry === 'ab-initio' ? null : decodeSuspendData(data.layout, snap.suspend);
   const state = restored ?? fresh;
@@ -97,6 +104,7 @@ export function createTracker(data: ModuleData, initialStore: Store, now: () => 
       if (finished) return;
       const snap = next.load();
       store = next;
+      data = withMastery(moduleData, snap.masteryScore);
       status = snap.status;
       comments = snap.comments;
       lastScore = '';

@@ -140,6 +140,16 @@ describe('tracker over the SCORM 1.2 adapter', () => {
     expect(lms.violations).toEqual([]);
   });
 
+  it('judges pass/fail against the mastery score the LMS provides', () => {
+    const lms = strictLms(memoryLms({ 'cmi.student_data.mastery_score': '90' }));
+    const t = createTracker(data, scormStore(lms.api, () => {}));
+    [0, 1, 3, 4].forEach((v) => t.show(v));
+    [0, [0, 2], false, 'Dignity', [1, 0, 2]].forEach((a, i) => t.answer(i, a as never, 1000));
+    t.finish();
+    expect(lms.committed['cmi.core.score.raw']).toBe('80');
+    expect(lms.committed['cmi.core.lesson_status']).toBe('failed');
+  });
+
   it('never lowers a status the LMS already has', () => {
     const lms = strictLms(memoryLms({ 'cmi.core.lesson_status': 'completed', 'cmi.core.entry': 'resume' }));
     const t = createTracker(data, scormStore(lms.api, () => {}));
