@@ -67,8 +67,6 @@ export async function generateCourse(dir: string, opts: GenerateOptions): Promis
       ...(placed.length ? [`activities: [${placed.join(', ')}]`] : []),
       '---',
       '',
-      `# Page ${i}`,
-      '',
       `This is page ${i} of ${n}. It explains one idea in a short paragraph with a [[term-${(i % 6) + 1}]] link,`,
       'so that rendering does the same work per page as a real course would.',
       image,
