@@ -39,7 +39,14 @@ async function prepare(name: string, exp: Expected): Promise<string> {
   for (const [link, outsideName] of Object.entries(exp.symlinks ?? {})) {
     const outside = path.join(root, 'outside', outsideName);
     await mkdir(path.dirname(outside), { recursive: true });
-    await writeFile(outside, outsideName.endsWith('.md') ? '---\ntitle: Secret\n---\n\nSecret.\n' : '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
+    if (!path.extname(outsideName)) {
+      // A whole module folder outside the course.
+      await mkdir(path.join(outside, 'pages'), { recursive: true });
+      await writeFile(path.join(outside, 'module.yaml'), 'id: outside\ntitle: Outside\npages: [pages/a.md]\n');
+      await writeFile(path.join(outside, 'pages/a.md'), '---\ntitle: A\n---\n\nText.\n');
+    } else {
+      await writeFile(outside, outsideName.endsWith('.md') ? '---\ntitle: Secret\n---\n\nSecret.\n' : '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
+    }
     await symlink(outside, path.join(dir, link));
   }
   return dir;
