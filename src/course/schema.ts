@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { problem, type Problem } from '../errors.ts';
 import { fieldPath, locate, pointerSegments, type SourceYaml } from './yaml.ts';
-import { didYouMean } from './suggest.ts';
+import { closest, didYouMean } from './suggest.ts';
 
 export type SchemaKind = 'course' | 'module' | 'page' | 'activities' | 'glossary' | 'reading';
 
@@ -112,7 +112,17 @@ function defaultHint(e: ErrorObject, schema: Record<string, unknown>): string {
 function humanise(errors: ErrorObject[], src: SourceYaml, kind: SchemaKind): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
+  // A misspelt required key shows up twice (unknown 'feeback', missing 'feedback');
+  // the unknown-key error with its "Did you mean" says it all.
+  const misspelt = new Set<string>();
   for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const known = Object.keys(((e.parentSchema as Record<string, unknown>)?.properties as object) ?? {});
+    const guess = closest((e.params as { additionalProperty: string }).additionalProperty, known);
+    if (guess) misspelt.add(`${e.instancePath}/${guess}`);
+  }
+  for (const e of errors) {
+    if (e.keyword === 'required' && misspelt.has(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`)) continue;
     const segs = pointerSegments(e.instancePath);
     const schema = (e.parentSchema ?? {}) as Record<string, unknown>;
     const customHint = typeof schema['x-hint'] === 'string' ? (schema['x-hint'] as string) : undefined;
