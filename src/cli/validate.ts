@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { stat } from 'node:fs/promises';
 import { buildCourse } from '../package/build.ts';
 import { TARGET_IDS } from '../package/targets.ts';
-import { readZip } from '../validate/zip.ts';
-import { checkScorm12Package } from '../validate/scorm12.ts';
+import { validateScorm12Zip } from '../validate/index.ts';
 import type { Problem } from '../errors.ts';
 import { plural, printProblems, problemsOf } from './output.ts';
 
@@ -28,9 +27,7 @@ export async function validatePath(path: string): Promise<{ kind: 'course' | 'zi
       return { kind: 'course', problems: problemsOf(err) };
     }
   }
-  const { files, problems } = await readZip(path);
-  if (problems.some((p) => p.severity === 'error') && files.size === 0) return { kind: 'zip', problems };
-  return { kind: 'zip', problems: [...problems, ...(await checkScorm12Package(files))] };
+  return { kind: 'zip', problems: await validateScorm12Zip(path) };
 }
 
 export async function runValidate(argv: string[]): Promise<number> {
