@@ -161,7 +161,8 @@ function questionView(quiz: Quiz, q: Question, env: MarkdownEnv) {
         ...common,
         choice: true,
         inputType: q.type === 'single-choice' ? 'radio' : 'checkbox',
-        hint: q.type === 'multiple-response' ? 'Select all that apply.' : '',
+        // Authors often say it in the prompt already.
+        hint: q.type === 'multiple-response' && !/all that apply/i.test(q.prompt) ? 'Select all that apply.' : '',
         options: q.choices.map((c, i) => ({ value: String(i), html: renderInline(c.text, env), text: c.text })),
       };
     case 'true-false':
@@ -237,6 +238,7 @@ export function pageView(course: Course, module: Module, target: 'scorm12' | 'we
   return {
     lang: course.language,
     course: { title: course.title, organisation: course.organisation },
+    showCourseTitle: course.title.trim() !== module.title.trim(),
     module: {
       title: module.title,
       description: module.description ? renderMarkdown(module.description, { ...env, topHeading: 3 }) : '',

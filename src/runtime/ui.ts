@@ -47,8 +47,10 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
     tracker.show(i);
     updateProgress();
     if (focus) {
-      focus.focus();
-      focus.scrollIntoView({ block: 'start' });
+      // A new page starts at the top, with the header and progress in view; a term is scrolled to.
+      focus.focus({ preventScroll: true });
+      if (focus === heading(i)) window.scrollTo(0, 0);
+      else focus.scrollIntoView({ block: 'start' });
     }
   };
   const heading = (i: number): HTMLElement | null => (views[i] ? $('h2', views[i]) : null);
@@ -153,9 +155,13 @@ function showFeedback(box: HTMLElement, correct: boolean): void {
   const region = $('.cp-fb', box);
   const tpl = $<HTMLTemplateElement>(`template[data-fb="${correct ? 'correct' : 'incorrect'}"]`, box);
   if (!region) return;
+  const label = correct ? 'Correct' : 'Not quite';
+  const body = tpl ? tpl.content.cloneNode(true) : null;
+  // The verdict is always said in words (not only by colour), unless the author's feedback already opens with it.
+  const opens = (body?.textContent ?? '').trim().toLowerCase().startsWith(label.toLowerCase());
   const head = document.createElement('strong');
-  head.textContent = correct ? 'Correct. ' : 'Not quite. ';
-  region.replaceChildren(head, ...(tpl ? [tpl.content.cloneNode(true)] : []));
+  head.textContent = label + '. ';
+  region.replaceChildren(...(opens ? [] : [head]), ...(body ? [body] : []));
   region.className = 'cp-fb ' + (correct ? 'cp-ok' : 'cp-no');
 }
 

@@ -13,7 +13,7 @@ import { buildCourse } from '../../src/package/build.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { answer, moduleDataOf, verdict, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
 
 const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
 
@@ -117,7 +117,7 @@ describe('accessibility', () => {
     }
     await page.keyboard.press('Enter');
     await page.waitForSelector(`#${q.dom} .cp-fb:not(:empty)`);
-    expect(await page.textContent(`#${q.dom} .cp-fb`)).toMatch(/^Correct\./);
+    expect(await verdict(page, q.dom)).toBe('correct');
     await closePage(page);
   });
 });

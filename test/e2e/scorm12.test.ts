@@ -12,7 +12,7 @@ import { decodeSuspendData } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { answer, moduleDataOf, verdict, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
 
 const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
@@ -83,6 +83,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     const steps = await nextToEnd(frame);
     expect(steps).toBe(data.views.length - 1);
     for (const q of data.questions) await answer(frame, q, true);
+    for (const q of data.questions) expect(await verdict(frame, q.dom), q.iid).toBe('correct');
     for (const r of data.reflections) {
       await openViewOf(frame, r.dom);
       await frame.fill(`#${r.dom} textarea`, 'Patients taught me to listen.');
@@ -159,8 +160,8 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     frame = await scoFrame(page2);
     expect(await visibleView(frame)).toBe(leftOn);
     await openViewOf(frame, q1.dom);
-    expect(await frame.textContent(`#${q1.dom} .cp-fb`)).toMatch(/^Correct\./);
-    expect(await frame.textContent(`#${q2.dom} .cp-fb`)).toMatch(/^Not quite\./);
+    expect(await verdict(frame, q1.dom)).toBe('correct');
+    expect(await verdict(frame, q2.dom)).toBe('wrong');
     const checked = await frame.$$eval(`#${q1.dom} input:checked, #${q1.dom} input[type=text]`, (els) => els.map((e) => (e as HTMLInputElement).value));
     expect(checked.length).toBeGreaterThan(0);
     if (reflection) {
@@ -218,7 +219,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     const again = await scoFrame(page);
     expect(await visibleView(again)).toBe(data.views[2]);
     await openViewOf(again, q.dom);
-    expect(await again.textContent(`#${q.dom} .cp-fb`)).toMatch(/^Correct\./);
+    expect(await verdict(again, q.dom)).toBe('correct');
     await page.close();
   });
 

@@ -73,3 +73,13 @@ export async function nextToEnd(frame: Frame): Promise<number> {
   }
   return steps;
 }
+
+/** The verdict shown under a checked question, in words and by style: 'correct', 'wrong' or '' when none. */
+export async function verdict(frame: Frame | Page, dom: string): Promise<string> {
+  return frame.$eval(`#${dom} .cp-fb`, (el) => {
+    const text = (el.textContent ?? '').trim().toLowerCase();
+    const says = text.startsWith('correct') ? 'correct' : text.startsWith('not quite') ? 'wrong' : '';
+    const shows = el.classList.contains('cp-ok') ? 'correct' : el.classList.contains('cp-no') ? 'wrong' : '';
+    return says === shows ? says : `mismatch: says ${says}, shows ${shows}`;
+  });
+}
