@@ -74,7 +74,7 @@ function actorKeys(a: Json | undefined, withMembers: boolean): string[] {
   return out;
 }
 
-function indexOf(st: Json): Array<[string, string]> {
+export function indexOf(st: Json): Array<[string, string]> {
   const rows = new Set<string>();
   const add = (kind: string, value: string | undefined) => value !== undefined && rows.add(`${kind}\u0000${value}`);
   add(KIND.verb, st.verb.id);
@@ -113,7 +113,7 @@ function activityRows(st: Json, overwrite: boolean): ActivityRow[] {
 /** Completes a validated statement and turns it into a storage row. */
 export function prepareStatement(
   received: Json,
-  ctx: { key: KeyRow; homePage: string; now: number },
+  ctx: { key: KeyRow; homePage: string; now: number; inherited?: Array<[string, string]> },
 ): { row: StatementRow; activities: ActivityRow[]; statement: Json } {
   const id = received.id ?? randomUUID();
   const stored = new Date(ctx.now).toISOString();
@@ -133,11 +133,32 @@ export function prepareStatement(
     json: JSON.stringify(statement),
     hash,
     voidTarget: isVoiding ? statement.object.id : undefined,
-    refTarget: statement.object.objectType === 'StatementRef' ? statement.object.id : undefined,
-    index: indexOf(statement),
+    index: mergeIndex(indexOf(statement), ctx.inherited ?? []),
   };
   const canDefine = ctx.key.scopes.includes('all') || ctx.key.scopes.includes('define');
   return { row, activities: activityRows(statement, canDefine), statement };
+}
+
+function mergeIndex(a: Array<[string, string]>, b: Array<[string, string]>): Array<[string, string]> {
+  const seen = new Set(a.map(([k, v]) => `${k}\u0000${v}`));
+  return [...a, ...b.filter(([k, v]) => !seen.has(`${k}\u0000${v}`))];
+}
+
+/**
+ * Filter entries a statement inherits from the statement its StatementRef targets (and
+ * that one's target, up to a few hops): per the spec, a statement targeting a statement
+ * that matches a filter matches it too. `lookup` finds a target in the batch or the store.
+ */
+export async function inheritedIndex(st: Json, lookup: (id: string) => Promise<Json | undefined>, hops = 5): Promise<Array<[string, string]>> {
+  const out: Array<[string, string]> = [];
+  let cur = st;
+  for (let i = 0; i < hops && cur.object?.objectType === 'StatementRef'; i++) {
+    const target = await lookup(cur.object.id);
+    if (!target) break;
+    out.push(...indexOf(target));
+    cur = target;
+  }
+  return mergeIndex([], out);
 }
 
 // ---- output formats -------------------------------------------------------

@@ -7,7 +7,7 @@ import type { Problem } from '../../errors.ts';
 import { allows, withinPrefix } from '../keys.ts';
 import { agentParam, httpError, LrsHttpError, parseJsonBody, single } from '../http.ts';
 import { ConflictError, type StatementFilter, type Storage } from '../storage/types.ts';
-import { activityIris, KIND, parseAcceptLanguage, prepareStatement, renderStatement, type Format } from '../statements.ts';
+import { activityIris, inheritedIndex, KIND, parseAcceptLanguage, prepareStatement, renderStatement, type Format } from '../statements.ts';
 import { isIri, isTimestamp, isUuid, validateStatement, VOIDED_VERB } from '../validate.ts';
 
 export interface StatementRouteOptions {
@@ -82,7 +82,18 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
       }
     }
     const t = now();
-    const prepared = (list as Array<Record<string, any>>).map((st) => prepareStatement(st, { key, homePage: o.homePage, now: t }));
+    const inBatch = new Map((list as Array<Record<string, any>>).filter((s) => s.id).map((s) => [String(s.id).toLowerCase(), s]));
+    const lookup = async (id: string) => {
+      const hit = inBatch.get(id.toLowerCase());
+      if (hit) return hit;
+      const stored = await o.storage.getStatement(id);
+      return stored && JSON.parse(stored.json);
+    };
+    const prepared = [];
+    for (const st of list as Array<Record<string, any>>) {
+      const inherited = st.object.objectType === 'StatementRef' ? await inheritedIndex(st, lookup) : undefined;
+      prepared.push(prepareStatement(st, { key, homePage: o.homePage, now: t, inherited }));
+    }
     try {
       await o.storage.insertStatements(
         prepared.map((p) => p.row),

@@ -3,7 +3,7 @@
 // tokens carry their own state, ETag checks run under row locks). Each batch is one
 // transaction with set-based inserts, so a batch of 50 costs a handful of round trips.
 import pg from 'pg';
-import { schemaSql, statementQuery } from './sql.ts';
+import { indexHash, schemaSql, statementQuery } from './sql.ts';
 import { toKey } from './sqlite.ts';
 import { ConflictError, type Doc, type DocDecision, type DocKey, type DocScope, type Storage } from './types.ts';
 
@@ -71,29 +71,18 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         }
         const fresh = rows.filter((r) => seqOf.has(r.id));
         if (fresh.length === 0) return;
-        const kinds: string[] = [];
-        const values: string[] = [];
+        const hashes: string[] = [];
         const seqs: number[] = [];
         for (const r of fresh) {
           for (const [k, v] of r.index) {
-            kinds.push(k);
-            values.push(v);
+            hashes.push(indexHash(k, v).toString());
             seqs.push(seqOf.get(r.id)!);
           }
         }
         await c.query(
-          `INSERT INTO statement_index (kind, value, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
-          [kinds, values, seqs],
+          `INSERT INTO statement_index (h, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`,
+          [hashes, seqs],
         );
-        for (const r of fresh) {
-          if (!r.refTarget) continue;
-          await c.query(
-            `INSERT INTO statement_index (kind, value, seq)
-             SELECT i.kind, i.value, $1 FROM statement_index i JOIN statements t ON t.seq = i.seq WHERE t.id = $2
-             ON CONFLICT DO NOTHING`,
-            [seqOf.get(r.id), r.refTarget],
-          );
-        }
         const targets = fresh.filter((r) => r.voidTarget).map((r) => r.voidTarget!);
         if (targets.length > 0) {
           await c.query('UPDATE statements SET voided = 1 WHERE id = ANY($1::text[]) AND void_target IS NULL', [targets]);
@@ -111,7 +100,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
           const byId = new Map(list.map((a) => [a.id, a.definition]));
           await c.query(
             `INSERT INTO activities (id, definition) SELECT * FROM unnest($1::text[], $2::text[])
-             ON CONFLICT (id) DO ${overwrite ? 'UPDATE SET definition = excluded.definition' : 'NOTHING'}`,
+             ON CONFLICT (id) DO ${overwrite ? 'UPDATE SET definition = excluded.definition WHERE activities.definition <> excluded.definition' : 'NOTHING'}`,
             [[...byId.keys()], [...byId.values()]],
           );
         }
@@ -123,7 +112,7 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
       return row && { json: row.json, voided: Number(row.voided) === 1, storedMs: Number(row.stored_ms) };
     },
     async queryStatements(f) {
-      const { sql, params } = statementQuery(f, (n) => `$${n}`);
+      const { sql, params } = statementQuery(f, (n) => `$${n}`, true);
       const r = await pool.query(sql, params);
       return r.rows.map((row) => ({ seq: Number(row.seq), json: row.json, storedMs: Number(row.stored_ms) }));
     },

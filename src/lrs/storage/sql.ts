@@ -1,7 +1,17 @@
 // SQL shared by the SQLite and PostgreSQL stores: the schema (portable subset) and the
 // statement query, which is driven by the filter index so the first page of a filtered
 // GET reads only the rows it returns, even over millions of statements.
+import { createHash } from 'node:crypto';
 import type { StatementFilter } from './types.ts';
+
+/**
+ * Filter index entries are stored as one signed 64-bit hash of (kind, value): a small
+ * fixed-size key keeps the index B-tree compact at millions of statements. A false match
+ * needs a 64-bit collision between two IRIs/identifiers used in one store.
+ */
+export function indexHash(kind: string, value: string): bigint {
+  return createHash('sha256').update(kind).update('\u0000').update(value).digest().readBigInt64BE(0);
+}
 
 export function schemaSql(pg: boolean): string[] {
   const seq = pg ? 'seq BIGSERIAL PRIMARY KEY' : 'seq INTEGER PRIMARY KEY AUTOINCREMENT';
@@ -21,12 +31,10 @@ export function schemaSql(pg: boolean): string[] {
     `CREATE INDEX IF NOT EXISTS statements_void_target ON statements (void_target)`,
     `CREATE INDEX IF NOT EXISTS statements_stored ON statements (stored_ms)`,
     `CREATE TABLE IF NOT EXISTS statement_index (
-      kind TEXT NOT NULL,
-      value TEXT NOT NULL,
+      h ${big} NOT NULL,
       seq ${big} NOT NULL,
-      PRIMARY KEY (kind, value, seq)
+      PRIMARY KEY (h, seq)
     )${noRowid}`,
-    `CREATE INDEX IF NOT EXISTS statement_index_seq ON statement_index (seq)`,
     `CREATE TABLE IF NOT EXISTS activities (id TEXT PRIMARY KEY, definition TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS documents (
       kind TEXT NOT NULL,
@@ -55,8 +63,10 @@ export function schemaSql(pg: boolean): string[] {
 }
 
 /** SQL + parameters for one page; `ph(n)` renders the n-th placeholder (1-based). */
-export function statementQuery(f: StatementFilter, ph: (n: number) => string): { sql: string; params: unknown[] } {
+export function statementQuery(f: StatementFilter, ph: (n: number) => string, pg = false): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
+  // node-postgres takes 64-bit integers as strings; better-sqlite3 takes BigInt.
+  const hashParam = ([kind, value]: [string, string]) => (pg ? indexHash(kind, value).toString() : indexHash(kind, value));
   const p = (v: unknown) => {
     params.push(v);
     return ph(params.length);
@@ -71,10 +81,10 @@ export function statementQuery(f: StatementFilter, ph: (n: number) => string): {
     // Drive the scan from the index (kind, value, seq): rows come out already in seq order.
     from = 'statement_index i JOIN statements s ON s.seq = i.seq';
     seqCol = 'i.seq';
-    where.push(`i.kind = ${p(first[0])}`, `i.value = ${p(first[1])}`);
+    where.push(`i.h = ${p(hashParam(first))}`);
   }
-  for (const [kind, value] of rest) {
-    where.push(`EXISTS (SELECT 1 FROM statement_index x WHERE x.kind = ${p(kind)} AND x.value = ${p(value)} AND x.seq = s.seq)`);
+  for (const m of rest) {
+    where.push(`EXISTS (SELECT 1 FROM statement_index x WHERE x.h = ${p(hashParam(m))} AND x.seq = s.seq)`);
   }
   if (f.sinceMs !== undefined) where.push(`s.stored_ms > ${p(f.sinceMs)}`);
   if (f.untilMs !== undefined) where.push(`s.stored_ms <= ${p(f.untilMs)}`);

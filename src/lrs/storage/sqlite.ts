@@ -1,10 +1,12 @@
 // SQLite store: the zero-set-up default. WAL mode with synchronous=FULL so a statement
-// acknowledged with 200 survives a crash or power loss; better-sqlite3 is synchronous,
-// so writes are naturally serialised and each batch is one transaction.
+// acknowledged with 200 survives a crash or power loss. An fsync costs milliseconds, so
+// writes are group-committed: every request that arrives in one event-loop turn goes into
+// one transaction, each inside its own savepoint (a batch stays all-or-nothing on its own),
+// and no request is answered before that COMMIT has returned.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { schemaSql, statementQuery } from './sql.ts';
+import { indexHash, schemaSql, statementQuery } from './sql.ts';
 import {
   ConflictError,
   type ActivityRow,
@@ -36,14 +38,10 @@ export function openSqlite(path: string): Storage {
       'SELECT 1 AS one FROM statements WHERE void_target = ? LIMIT 1',
     ),
     voidTarget: db.prepare('UPDATE statements SET voided = 1 WHERE id = ? AND void_target IS NULL'),
-    index: db.prepare('INSERT OR IGNORE INTO statement_index (kind, value, seq) VALUES (?, ?, ?)'),
-    inherit: db.prepare(
-      `INSERT OR IGNORE INTO statement_index (kind, value, seq)
-       SELECT i.kind, i.value, ? FROM statement_index i JOIN statements t ON t.seq = i.seq WHERE t.id = ?`,
-    ),
+    index: db.prepare('INSERT OR IGNORE INTO statement_index (h, seq) VALUES (?, ?)'),
     activityInsert: db.prepare('INSERT OR IGNORE INTO activities (id, definition) VALUES (?, ?)'),
     activityUpsert: db.prepare(
-      'INSERT INTO activities (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition',
+      'INSERT INTO activities (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition WHERE definition <> excluded.definition',
     ),
     getStatement: db.prepare<[string], { json: string; voided: number; stored_ms: number }>(
       'SELECT json, voided, stored_ms FROM statements WHERE id = ?',
@@ -82,12 +80,44 @@ export function openSqlite(path: string): Storage {
       const voided = !r.voidTarget && q.isVoidedBy.get(r.id) ? 1 : 0;
       const info = q.insert.run(r.id, r.storedMs, voided, r.voidTarget ?? null, r.hash, r.json);
       const seq = Number(info.lastInsertRowid);
-      for (const [kind, value] of r.index) q.index.run(kind, value, seq);
-      if (r.refTarget) q.inherit.run(seq, r.refTarget);
+      for (const [kind, value] of r.index) q.index.run(indexHash(kind, value), seq);
       if (r.voidTarget) q.voidTarget.run(r.voidTarget);
     }
     for (const a of activities) (a.overwrite ? q.activityUpsert : q.activityInsert).run(a.id, a.definition);
   });
+
+  interface Job {
+    rows: StatementRow[];
+    activities: ActivityRow[];
+    resolve: () => void;
+    reject: (e: unknown) => void;
+  }
+  let queue: Job[] = [];
+  let scheduled = false;
+  // Nested better-sqlite3 transactions are savepoints: a failing job rolls back only itself.
+  const group = db.transaction((jobs: Job[]) =>
+    jobs.map((j) => {
+      try {
+        insertAll(j.rows, j.activities);
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    }),
+  );
+  const flush = () => {
+    scheduled = false;
+    const jobs = queue;
+    queue = [];
+    let outcomes: unknown[];
+    try {
+      outcomes = group.immediate(jobs);
+    } catch (e) {
+      for (const j of jobs) j.reject(e);
+      return;
+    }
+    jobs.forEach((j, i) => (outcomes[i] === undefined ? j.resolve() : j.reject(outcomes[i])));
+  };
 
   const scopeWhere = (k: DocScope) => {
     const params: unknown[] = [k.kind, k.activityId, k.agent];
@@ -101,8 +131,14 @@ export function openSqlite(path: string): Storage {
 
   return {
     kind: 'sqlite',
-    async insertStatements(rows, activities) {
-      insertAll.immediate(rows, activities);
+    insertStatements(rows, activities) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ rows, activities, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
     },
     async getStatement(id) {
       const r = q.getStatement.get(id);
@@ -163,6 +199,7 @@ export function openSqlite(path: string): Storage {
       return q.countKeys.get()!.n;
     },
     async close() {
+      if (queue.length > 0) flush();
       db.close();
     },
   };

@@ -12,9 +12,7 @@ export interface StatementRow {
   hash: string;
   /** Id of the statement this one voids, when it is a voiding statement. */
   voidTarget?: string;
-  /** Id of the statement the object refers to (StatementRef); filter rows are inherited from it. */
-  refTarget?: string;
-  /** Filter index: (kind, value) pairs, see statements.ts for kinds. */
+  /** Filter index: (kind, value) pairs, see statements.ts for kinds (including those inherited through a StatementRef). */
   index: Array<[string, string]>;
 }
 
