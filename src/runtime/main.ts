@@ -25,17 +25,18 @@ function start(): void {
     ui?.notice(problem ? UNSAVED : base);
   };
   let store: Store;
+  const key = `coursepack:${data.courseId}:${data.courseVersion}:${data.moduleId}`;
   if (api) {
-    store = scormStore(api, notify);
+    store = scormStore(api, notify, browserStorage(), key + ':lms');
   } else {
-    store = localStore(`coursepack:${data.courseId}:${data.courseVersion}:${data.moduleId}`, notify);
+    store = localStore(key, notify);
     if (data.target === 'scorm12') base = NO_LMS;
   }
   const tracker = createTracker(data, store);
   ui = startUi(data, tracker);
   ui.notice(lastProblem ? UNSAVED : base);
   document.documentElement.classList.add('cp-ready');
-  if (data.target === 'scorm12' && !api) lookForApiLater(tracker, notify, () => (base = ''));
+  if (data.target === 'scorm12' && !api) lookForApiLater(tracker, key, notify, () => (base = ''));
 
   // Keep the LMS session alive and progress safe during long pages.
   setInterval(() => store.commit(), 180000);
@@ -45,13 +46,21 @@ function start(): void {
 }
 
 /** Some LMS frames publish the API after the SCO has started: keep looking for two minutes. */
-function lookForApiLater(tracker: Tracker, notify: (problem: boolean) => void, found: () => void): void {
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function lookForApiLater(tracker: Tracker, key: string, notify: (problem: boolean) => void, found: () => void): void {
   let delay = 1000;
   const look = (): void => {
     const api = findApi(window);
     if (api) {
       found();
-      tracker.attach(scormStore(api, notify));
+      tracker.attach(scormStore(api, notify, browserStorage(), key + ':lms'));
       notify(false);
       return;
     }

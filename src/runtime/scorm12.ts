@@ -40,11 +40,33 @@ export function findApi(win: Window): Scorm12Api | null {
   }
 }
 
+/** Where the adapter keeps a copy of the learner's place until the LMS has acknowledged it. */
+export interface Backup {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 // Errors that retrying cannot fix: the value itself is refused (4xx in SCORM 1.2).
 const permanent = (code: string): boolean => /^4\d\d$/.test(code);
 
-export function scormStore(api: Scorm12Api, notify: Notify): Store {
+/**
+ * backup/backupKey: a browser copy of lesson_location and suspend_data, marked
+ * acknowledged once a commit carrying them succeeds. If the LMS never got the last
+ * state (it kept refusing until the learner left), the next launch on this browser
+ * by the same student resumes from the copy instead of losing the answers.
+ */
+export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, backupKey = ''): Store {
   const pending = new Map<string, string>();
+  let key = '';
+  let place = { l: '', s: '' };
+  const keep = (acked: boolean): void => {
+    if (!backup || !key) return;
+    try {
+      backup.setItem(key, JSON.stringify({ ...place, acked }));
+    } catch {
+      // Storage full or blocked: the LMS copy is all there is.
+    }
+  };
   const queue: [string, string][] = [];
   let initialised = false;
   let finished = false;
@@ -101,6 +123,7 @@ export function scormStore(api: Scorm12Api, notify: Notify): Store {
       pending.clear();
       queue.length = 0;
       retryDelay = 2000;
+      keep(true);
     } else {
       scheduled = setTimeout(flush, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 30000);
@@ -118,11 +141,27 @@ export function scormStore(api: Scorm12Api, notify: Notify): Store {
       }
       const count = parseInt(get('cmi.interactions._count'), 10);
       nextInteraction = count > 0 ? count : 0;
+      let entry = get('cmi.core.entry');
+      let location = get('cmi.core.lesson_location');
+      let suspend = get('cmi.suspend_data');
+      if (backup && backupKey) {
+        key = `${backupKey}:${get('cmi.core.student_id')}`;
+        try {
+          const copy = JSON.parse(backup.getItem(key) || 'null') as { l: string; s: string; acked: boolean } | null;
+          if (copy && !copy.acked && copy.s) {
+            ({ l: location, s: suspend } = copy);
+            entry = 'resume';
+          }
+        } catch {
+          // A damaged copy is ignored.
+        }
+      }
+      place = { l: location, s: suspend };
       return {
-        entry: get('cmi.core.entry'),
+        entry,
         status: get('cmi.core.lesson_status'),
-        location: get('cmi.core.lesson_location'),
-        suspend: get('cmi.suspend_data'),
+        location,
+        suspend,
         comments: get('cmi.comments'),
         masteryScore: get('cmi.student_data.mastery_score'),
         interactions: nextInteraction,
@@ -131,6 +170,8 @@ export function scormStore(api: Scorm12Api, notify: Notify): Store {
     set(element, value) {
       pending.delete(element);
       pending.set(element, value);
+      if (element === 'cmi.core.lesson_location') place.l = value;
+      if (element === 'cmi.suspend_data') place.s = value;
     },
     interaction(rec, latency, time) {
       const p = `cmi.interactions.${nextInteraction++}.`;
@@ -146,11 +187,14 @@ export function scormStore(api: Scorm12Api, notify: Notify): Store {
       );
     },
     commit() {
-      if (!scheduled && !finished) scheduled = setTimeout(flush, 0);
+      if (finished) return;
+      keep(false);
+      if (!scheduled) scheduled = setTimeout(flush, 0);
     },
     finish() {
       if (finished) return;
       if (scheduled) clearTimeout(scheduled);
+      keep(false);
       flush();
       finished = true;
       if (initialised) call(() => api.LMSFinish(''));

@@ -206,6 +206,33 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     await page.close();
   });
 
+  it('a learner who leaves while the LMS is still refusing gets the answers back on the next launch in this browser', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(lms.launchUrl({ pkg: 'scorm12', href }));
+    const frame = await scoFrame(page);
+    await page.evaluate(() => ((window as unknown as { __lms: StrictLms }).__lms.failing = true));
+    const q = data.questions[0];
+    await answer(frame, q, true);
+    const leftOn = await visibleView(frame);
+    await navigateAway(page);
+    const lost = (await lmsState(page)).committed;
+    expect(lost['cmi.interactions.0.id']).toBeUndefined();
+    expect(decodeSuspendData(data.layout, lost['cmi.suspend_data'])!.answers.every((a) => a === undefined)).toBe(true);
+
+    // The LMS only has the state from before it started refusing; the next launch (same browser, same student) still has the answer.
+    await page.goto(lms.launchUrl({ pkg: 'scorm12', href }));
+    const again = await scoFrame(page);
+    expect(await visibleView(again)).toBe(leftOn);
+    expect(await verdict(again, q.dom)).toBe('correct');
+    await again.click('#cp-exit');
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!.answers[0]).toBeDefined();
+    await context.close();
+  });
+
   it('without an LMS API the module still works, says progress is only in this browser, and resumes from localStorage', async () => {
     const page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -105,7 +105,7 @@ export interface StrictLms {
   calls: string[][];
   /** What the LMS has kept: values carried by successful commits (and LMSFinish). */
   committed: Record<string, string>;
-  /** While true, LMSCommit returns "false" with error 101, as an LMS losing its server would. */
+  /** While true, LMSCommit and LMSFinish return "false" with error 101, as an LMS losing its server would. */
   failing: boolean;
   initialised: number;
   finished: number;
@@ -153,6 +153,10 @@ export function strictLms(inner: Scorm12Like): StrictLms {
       if (s.finished > 0) s.violations.push('LMSFinish called more than once');
       else if (s.initialised === 0) s.violations.push('LMSFinish before LMSInitialize');
       s.finished++;
+      if (s.failing) {
+        forcedError = '101';
+        return record(['LMSFinish'], 'false');
+      }
       // An LMS stores what a SCO set before finishing, as Moodle does on LMSFinish.
       const r = inner.LMSFinish(a);
       if (r === 'true') commit();

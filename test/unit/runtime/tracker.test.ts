@@ -129,6 +129,30 @@ describe('tracker over the SCORM 1.2 adapter', () => {
     expect(lms.violations).toEqual([]);
   });
 
+  it('a state the LMS never acknowledged is restored from the browser copy on the next launch, for the same student only', () => {
+    const shelf = new Map<string, string>();
+    const backup = { getItem: (k: string) => shelf.get(k) ?? null, setItem: (k: string, v: string) => void shelf.set(k, v) };
+    const down = strictLms(memoryLms({ 'cmi.core.student_id': 's1' }));
+    down.failing = true;
+    const t1 = createTracker(data, scormStore(down.api, () => {}, backup, 'k'));
+    t1.show(4);
+    t1.answer(0, 0, 100);
+    t1.finish();
+    expect(down.committed).toEqual({});
+
+    const sameStudent = createTracker(data, scormStore(memoryLms({ 'cmi.core.student_id': 's1' }), () => {}, backup, 'k'));
+    expect(sameStudent.state.view).toBe(4);
+    expect(sameStudent.state.answers[0]).toBe(0);
+    const otherStudent = createTracker(data, scormStore(memoryLms({ 'cmi.core.student_id': 's2' }), () => {}, backup, 'k'));
+    expect(otherStudent.state.answers).toEqual([]);
+
+    // Once a commit succeeds the copy is marked acknowledged and the LMS's data wins again.
+    sameStudent.show(1);
+    vi.runOnlyPendingTimers();
+    const lmsData = memoryLms({ 'cmi.core.student_id': 's1', 'cmi.core.entry': 'resume', 'cmi.core.lesson_location': 'page-intro' });
+    expect(createTracker(data, scormStore(lmsData, () => {}, backup, 'k')).state.view).toBe(0);
+  });
+
   it('keeps cmi.comments within 4096 characters however many comments are sent', () => {
     const lms = strictLms(memoryLms({ 'cmi.comments': 'x'.repeat(3000) }));
     const t = createTracker(data, scormStore(lms.api, () => {}));
