@@ -253,7 +253,8 @@ export function pageView(course: Course, module: Module, target: 'scorm12' | 'we
     reading: module.furtherReading.map((r) => ({
       title: r.title,
       citation: r.citation,
-      url: r.url && /^(https?:|mailto:)/i.test(r.url) ? r.url : undefined,
+      // Web and mail links, or a path inside the package; never javascript: or other schemes.
+      url: r.url && (/^(https?:|mailto:)/i.test(r.url) || !/^[a-z][a-z0-9+.-]*:/i.test(r.url)) ? r.url : undefined,
       note: r.note ? renderInline(r.note, env) : '',
     })),
     mailto: fb.email ? `mailto:${fb.email}?subject=${encodeURIComponent(subject)}` : '',

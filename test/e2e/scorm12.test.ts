@@ -119,6 +119,12 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
       expect(c[`cmi.interactions.${n}.latency`]).toMatch(TIMESPAN);
     });
     expect(await frame.textContent('#cp-notice')).toContain('You can now close');
+    // Unloading after Exit must not call the API again.
+    await page.evaluate(() => ((document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'));
+    await page.waitForTimeout(200);
+    const after = await lmsState(page);
+    expect(after.finished).toBe(1);
+    expect(after.violations).toEqual([]);
     await page.close();
   });
 

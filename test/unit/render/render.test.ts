@@ -79,6 +79,20 @@ describe('renderModule', () => {
     expect(embedded(html).courseId).toBe(nasty.id);
   });
 
+  it('links further reading to web pages and package files but never to other URL schemes', async () => {
+    const c = sampleCourse();
+    c.modules[0].furtherReading = [
+      { title: 'Web', url: 'https://example.org/a' },
+      { title: 'Local PDF', url: 'assets/paper.pdf' },
+      { title: 'Evil', url: 'javascript:alert(1)' },
+    ];
+    const html = (await renderModule(c, c.modules[0], { target: 'web' })).get('index.html')!.toString();
+    expect(html).toContain('<a href="https://example.org/a" target="_blank"');
+    expect(html).toContain('<a href="assets/paper.pdf" target="_blank"');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('<strong>Evil</strong>');
+  });
+
   it('builds the mailto link with the module title in the subject', async () => {
     const { index } = await render();
     const subject = encodeURIComponent('Course feedback: Involving patients in health professions education');
