@@ -62,7 +62,13 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
   document.addEventListener('click', (e) => {
     const a = (e.target as Element).closest?.('a[href^="#"]');
     if (!a) return;
-    const target = document.getElementById(decodeURIComponent(a.getAttribute('href')!.slice(1)));
+    let id = a.getAttribute('href')!.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      // not percent-encoded: use as written
+    }
+    const target = document.getElementById(id);
     const view = target?.closest('.cp-view') as HTMLElement | null;
     if (!target || !view) return;
     e.preventDefault();
