@@ -93,7 +93,7 @@ export function interaction(q: QuestionData, a: Answer): InteractionRecord {
     case 'matching': {
       const got = a as (number | null)[];
       const pairs = (list: (number | null)[]): string =>
-        list.flatMap((t, i) => (t === null ? [] : [`${source(i)}.${choice(t)}`])).join(',');
+        list.map((t, i) => (t === null ? '' : `${source(i)}.${choice(t)}`)).filter(Boolean).join(',');
       return {
         ...base,
         type: 'matching',

@@ -200,7 +200,7 @@ export function decodeSuspendData(layout: SuspendLayout, data: string): LearnerS
         case 'single':
           return readNum(width(q.n - 1), q.n - 1);
         case 'multi':
-          return readBits(q.n).flatMap((on, k) => (on ? [k] : []));
+          return readBits(q.n).map((on, k) => (on ? k : -1)).filter((k) => k >= 0);
         case 'tf': {
           const c = take(1);
           if (c !== 't' && c !== 'f') throw new Corrupt();

@@ -167,7 +167,10 @@ function showFeedback(box: HTMLElement, correct: boolean): void {
   const opens = (body?.textContent ?? '').trim().toLowerCase().startsWith(label.toLowerCase());
   const head = document.createElement('strong');
   head.textContent = label + '. ';
-  region.replaceChildren(...(opens ? [] : [head]), ...(body ? [body] : []));
+  // textContent + append rather than replaceChildren, which older mobile Safari lacks.
+  region.textContent = '';
+  if (!opens) region.append(head);
+  if (body) region.append(body);
   region.className = 'cp-fb ' + (correct ? 'cp-ok' : 'cp-no');
 }
 
