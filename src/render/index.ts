@@ -61,6 +61,7 @@ export async function renderModule(course: Course, module: Module, opts: { targe
 }
 
 /** Longest suspend_data (characters) the runtime can write for this module. */
-export function suspendDataWorstCase(_course: Course, module: Module): number {
-  return worstCaseLength(suspendLayout(module));
+export function suspendDataWorstCase(course: Course, module: Module): number {
+  // The targets differ only in which extra views exist; take the larger.
+  return Math.max(worstCaseLength(suspendLayout(course, module, 'scorm12')), worstCaseLength(suspendLayout(course, module, 'web')));
 }

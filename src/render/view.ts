@@ -53,12 +53,19 @@ function hasGlossary(m: Module): boolean {
   return m.glossary.length > 0;
 }
 
-export function viewIds(module: Module): string[] {
+export type Target = 'scorm12' | 'web';
+
+/** Comments can go somewhere: an address for email, or cmi.comments in an LMS. */
+function hasFeedback(course: Course, target: Target): boolean {
+  return !!course.feedback.email || (course.feedback.scormComments && target === 'scorm12');
+}
+
+export function viewIds(course: Course, module: Module, target: Target): string[] {
   return [
     ...module.pages.map((p) => domId('page', p.id)),
     ...(hasGlossary(module) ? [GLOSSARY_VIEW] : []),
     ...(module.furtherReading.length > 0 ? [READING_VIEW] : []),
-    FEEDBACK_VIEW,
+    ...(hasFeedback(course, target) ? [FEEDBACK_VIEW] : []),
   ];
 }
 
@@ -77,8 +84,8 @@ function questionLayout(q: Question): QuestionLayout {
   }
 }
 
-export function suspendLayout(module: Module): SuspendLayout {
-  const views = viewIds(module);
+export function suspendLayout(course: Course, module: Module, target: Target): SuspendLayout {
+  const views = viewIds(course, module, target);
   const qs = questions(module).map(({ q }) => questionLayout(q));
   const refl = reflections(module).map((r) => r.maxLength);
   const description = JSON.stringify([views, questions(module).map(({ quiz, q }) => quiz.id + '/' + q.id), qs, refl]);
@@ -110,7 +117,7 @@ export function mailSubject(course: Course, module: Module): string {
   return `${course.feedback.subject ?? course.title}: ${module.title}`;
 }
 
-export function moduleData(course: Course, module: Module, target: 'scorm12' | 'web'): ModuleData {
+export function moduleData(course: Course, module: Module, target: Target): ModuleData {
   const qs = questions(module);
   const scored = qs.some(({ quiz }) => quiz.scored);
   return {
@@ -121,7 +128,7 @@ export function moduleData(course: Course, module: Module, target: 'scorm12' | '
     moduleTitle: module.title,
     completion: course.completion,
     passMark: scored && course.passMark !== undefined ? course.passMark : null,
-    views: viewIds(module),
+    views: viewIds(course, module, target),
     pages: module.pages.map((p) => ({ id: p.id, required: p.required })),
     questions: qs.map(({ quiz, q }) => questionData(quiz, q)),
     reflections: reflections(module).map((r) => ({ dom: domId('r', r.id), maxLength: r.maxLength })),
@@ -132,7 +139,7 @@ export function moduleData(course: Course, module: Module, target: 'scorm12' | '
       scormComments: course.feedback.scormComments && target === 'scorm12',
       maxLength: COMMENT_MAX,
     },
-    layout: suspendLayout(module),
+    layout: suspendLayout(course, module, target),
   };
 }
 
@@ -213,10 +220,10 @@ function activityView(a: Activity, env: MarkdownEnv) {
   };
 }
 
-export function pageView(course: Course, module: Module, target: 'scorm12' | 'web') {
+export function pageView(course: Course, module: Module, target: Target) {
   const env: MarkdownEnv = { glossary: new Map(module.glossary.map((g) => [g.id, g])) };
   const placed = orderedActivities(module);
-  const views = viewIds(module);
+  const views = viewIds(course, module, target);
   const pages = module.pages.map((p, i) => ({
     index: i,
     dom: views[i],
@@ -228,7 +235,7 @@ export function pageView(course: Course, module: Module, target: 'scorm12' | 'we
   const extras = [
     hasGlossary(module) && { dom: GLOSSARY_VIEW, title: 'Glossary' },
     module.furtherReading.length > 0 && { dom: READING_VIEW, title: 'Further reading' },
-    { dom: FEEDBACK_VIEW, title: 'Your comments' },
+    hasFeedback(course, target) && { dom: FEEDBACK_VIEW, title: 'Your comments' },
   ]
     .filter((x): x is { dom: string; title: string } => !!x)
     .map((x) => ({ ...x, index: views.indexOf(x.dom) }));
@@ -259,6 +266,7 @@ export function pageView(course: Course, module: Module, target: 'scorm12' | 'we
     })),
     mailto: fb.email ? `mailto:${fb.email}?subject=${encodeURIComponent(subject)}` : '',
     commentForm: data.feedback.scormComments,
+    hasFeedback: hasFeedback(course, target),
     rating: fb.rating,
     ratings: [1, 2, 3, 4, 5],
     commentMax: COMMENT_MAX,

@@ -99,6 +99,16 @@ describe('renderModule', () => {
     expect(index).toContain(`href="mailto:team@example.org?subject&#x3D;${subject}"`);
   });
 
+  it('leaves out the comments view when comments can go nowhere', async () => {
+    const c = sampleCourse({ feedback: { rating: true, scormComments: true } });
+    const web = (await renderModule(c, c.modules[0], { target: 'web' })).get('index.html')!.toString();
+    expect(web).not.toContain('id="cp-feedback"');
+    expect(embedded(web).views).not.toContain('cp-feedback');
+    const lms = (await renderModule(c, c.modules[0], { target: 'scorm12' })).get('index.html')!.toString();
+    expect(lms).toContain('id="cp-feedback"');
+    expect(lms).not.toContain('mailto:');
+  });
+
   it('offers the comment form only when comments go to the LMS', async () => {
     expect((await render('scorm12')).index).toContain('id="cp-comment"');
     expect((await render('web')).index).not.toContain('id="cp-comment"');

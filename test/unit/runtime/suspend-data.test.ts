@@ -136,7 +136,7 @@ describe('suspend_data worst case for real modules', () => {
   it('the sample module reports its exact maximum', () => {
     const c = sampleCourse();
     const m = c.modules[0];
-    const lay = suspendLayout(m);
+    const lay = suspendLayout(c, m, 'scorm12');
     const full: LearnerState = {
       view: lay.views - 1,
       visited: m.pages.map(() => true),
@@ -149,7 +149,7 @@ describe('suspend_data worst case for real modules', () => {
   it('a generated 1000-page, 200-question module fits in 4096 characters', () => {
     const c = generatedCourse(1000, 200);
     const worst = suspendDataWorstCase(c, c.modules[0]);
-    expect(suspendLayout(c.modules[0]).questions).toHaveLength(200);
+    expect(suspendLayout(c, c.modules[0], 'scorm12').questions).toHaveLength(200);
     expect(worst).toBeLessThanOrEqual(4096);
     expect(worst).toBeGreaterThan(1000 / 6);
   });
