@@ -60,6 +60,14 @@ function create(): MarkdownIt {
     }
     return defaultLink(tokens, idx, options, env, self);
   };
+  // Packages load nothing from the network: a remote image becomes a link to it.
+  const defaultImage = md.renderer.rules.image!;
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const src = tokens[idx].attrGet('src') ?? '';
+    if (!/^(https?:)?\/\//i.test(src)) return defaultImage(tokens, idx, options, env, self);
+    const alt = md.utils.escapeHtml(self.renderInlineAsText(tokens[idx].children ?? [], options, env) || src);
+    return `<a href="${md.utils.escapeHtml(src)}" target="_blank" rel="noopener noreferrer">${alt}</a>`;
+  };
   return md;
 }
 

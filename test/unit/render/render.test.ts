@@ -56,6 +56,13 @@ describe('renderModule', () => {
     levels.forEach((l, i) => i > 0 && expect(l - levels[i - 1]).toBeLessThanOrEqual(1));
   });
 
+  it('turns remote images into links so nothing is fetched from the network', () => {
+    const html = renderMarkdown('![A chart](https://example.org/c.png) ![Local](assets/a.png)', { glossary: new Map() });
+    expect(html).toContain('<a href="https://example.org/c.png" target="_blank" rel="noopener noreferrer">A chart</a>');
+    expect(html).toContain('<img src="assets/a.png" alt="Local">');
+    expect(html).not.toContain('<img src="https');
+  });
+
   it('leaves unknown glossary ids as plain text', () => {
     const html = renderMarkdown('See [[nothing here|missing]].', { glossary: new Map() });
     expect(html).toBe('<p>See nothing here.</p>\n');
