@@ -55,11 +55,33 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     async insertStatements(rows, activities) {
       if (rows.length === 0) return;
       await tx(async (c) => {
+        // One round trip for the rows, their filter index and "voided on arrival" (a voiding
+        // statement that came first); conflicts and voiding are rare and checked after.
+        const idxIds: string[] = [];
+        const hashes: string[] = [];
+        for (const r of rows) {
+          for (const [k, v] of r.index) {
+            idxIds.push(r.id);
+            hashes.push(indexHash(k, v).toString());
+          }
+        }
         const inserted = await c.query<{ id: string; seq: string }>(
-          `INSERT INTO statements (id, stored_ms, void_target, hash, json)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
-           ON CONFLICT (id) DO NOTHING RETURNING id, seq`,
-          [rows.map((r) => r.id), rows.map((r) => r.storedMs), rows.map((r) => r.voidTarget ?? null), rows.map((r) => r.hash), rows.map((r) => r.json)],
+          `WITH data AS (
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS d(id, stored_ms, void_target, hash, json)
+           ), ins AS (
+             INSERT INTO statements (id, stored_ms, voided, void_target, hash, json)
+             SELECT d.id, d.stored_ms,
+                    CASE WHEN d.void_target IS NULL AND EXISTS (SELECT 1 FROM statements v WHERE v.void_target = d.id) THEN 1 ELSE 0 END,
+                    d.void_target, d.hash, d.json
+             FROM data d
+             ON CONFLICT (id) DO NOTHING RETURNING id, seq
+           ), idx AS (
+             INSERT INTO statement_index (h, seq)
+             SELECT x.h, ins.seq FROM unnest($6::text[], $7::bigint[]) AS x(id, h) JOIN ins ON ins.id = x.id
+             ON CONFLICT DO NOTHING
+           )
+           SELECT id, seq FROM ins`,
+          [rows.map((r) => r.id), rows.map((r) => r.storedMs), rows.map((r) => r.voidTarget ?? null), rows.map((r) => r.hash), rows.map((r) => r.json), idxIds, hashes],
         );
         const seqOf = new Map(inserted.rows.map((r) => [r.id, Number(r.seq)]));
         const skipped = rows.filter((r) => !seqOf.has(r.id));
@@ -71,28 +93,10 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         }
         const fresh = rows.filter((r) => seqOf.has(r.id));
         if (fresh.length === 0) return;
-        const hashes: string[] = [];
-        const seqs: number[] = [];
-        for (const r of fresh) {
-          for (const [k, v] of r.index) {
-            hashes.push(indexHash(k, v).toString());
-            seqs.push(seqOf.get(r.id)!);
-          }
-        }
-        await c.query(
-          `INSERT INTO statement_index (h, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`,
-          [hashes, seqs],
-        );
         const targets = fresh.filter((r) => r.voidTarget).map((r) => r.voidTarget!);
         if (targets.length > 0) {
           await c.query('UPDATE statements SET voided = 1 WHERE id = ANY($1::text[]) AND void_target IS NULL', [targets]);
         }
-        // Statements that arrive after the statement voiding them are voided on arrival.
-        await c.query(
-          `UPDATE statements s SET voided = 1 WHERE s.id = ANY($1::text[]) AND s.void_target IS NULL
-           AND EXISTS (SELECT 1 FROM statements v WHERE v.void_target = s.id)`,
-          [fresh.filter((r) => !r.voidTarget).map((r) => r.id)],
-        );
         for (const overwrite of [false, true]) {
           const list = activities.filter((a) => a.overwrite === overwrite);
           if (list.length === 0) continue;
