@@ -1,0 +1,107 @@
+// What a learner sees and does on the built example module, beyond tracking:
+// glossary links and the way back, previous/next and progress, the print layout,
+// and reduced motion.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { buildCourse } from '../../src/package/build.ts';
+import type { ModuleData } from '../../src/runtime/module-data.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
+import { moduleDataOf, scoFrame, visibleView } from '../helpers/learner.ts';
+
+const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
+
+let browser: Browser;
+let lms: TestLms;
+let out: string;
+let data: ModuleData;
+let base: string;
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'coursepack-pages-'));
+  const report = await buildCourse({ courseDir: COURSE_DIR, outDir: out, targets: ['web'] });
+  lms = await startTestLms();
+  const files = filesFromZip(readFileSync(report.artifacts[0].path));
+  lms.addPackage('web', files);
+  const moduleId = report.modules[0].id;
+  data = moduleDataOf(files.get(`${moduleId}/index.html`)!.toString('utf8'));
+  base = `${lms.url}/pkg/web/${moduleId}`;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lms?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+async function open(file = 'index.html'): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/${file}`);
+  if (file === 'index.html') await scoFrame(page);
+  return page;
+}
+
+describe('learner pages', () => {
+  it('a glossary link shows the definition and a link back to the page', async () => {
+    const page = await open();
+    const link = page.locator('.cp-view:not([hidden]) a.cp-term').first();
+    const href = (await link.getAttribute('href'))!;
+    const from = await visibleView(page.mainFrame());
+    await link.click();
+    expect(await visibleView(page.mainFrame())).toBe('cp-glossary');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(href.slice(1));
+    await page.click('#cp-glossary .cp-back');
+    expect(await visibleView(page.mainFrame())).toBe(from);
+    await page.context().close();
+  });
+
+  it('previous and next move one page at a time and progress counts viewed pages', async () => {
+    const page = await open();
+    expect(await page.isDisabled('#cp-prev')).toBe(true);
+    await page.click('#cp-next');
+    await page.click('#cp-next');
+    expect(await visibleView(page.mainFrame())).toBe(data.views[2]);
+    expect(await page.textContent('#cp-pos')).toBe(`Page 3 of ${data.pages.length}`);
+    expect(await page.textContent('#cp-progress-text')).toBe(`3 of ${data.pages.length} pages viewed`);
+    await page.click('#cp-prev');
+    expect(await visibleView(page.mainFrame())).toBe(data.views[1]);
+    expect(await page.getAttribute(`.cp-toc a[href="#${data.views[1]}"]`, 'aria-current')).toBe('page');
+    expect(await page.textContent('#cp-progress-text')).toBe(`3 of ${data.pages.length} pages viewed`);
+    await page.context().close();
+  });
+
+  it('printing the launch page prints every page without navigation', async () => {
+    const page = await open();
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.$$eval('.cp-view', (vs) => vs.filter((v) => getComputedStyle(v).display !== 'none').length);
+    expect(shown).toBe(data.views.length);
+    for (const sel of ['.cp-nav', '.cp-pager', '.cp-footer']) {
+      expect(await page.$eval(sel, (el) => getComputedStyle(el).display), sel).toBe('none');
+    }
+    await page.context().close();
+  });
+
+  it('the print view lays out all pages and prints to a multi-page PDF', async () => {
+    const page = await open('print.html');
+    const sections = await page.$$eval('.cp-print-page', (s) => s.length);
+    expect(sections).toBeGreaterThanOrEqual(data.pages.length);
+    const pdf = await page.pdf({ format: 'A4' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBeGreaterThan(data.pages.length);
+    await page.context().close();
+  });
+
+  it('respects reduced motion', async () => {
+    const page = await open();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).scrollBehavior)).toBe('auto');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).scrollBehavior)).toBe('smooth');
+    await page.context().close();
+  });
+});
