@@ -100,12 +100,18 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         for (const overwrite of [false, true]) {
           const list = activities.filter((a) => a.overwrite === overwrite);
           if (list.length === 0) continue;
-          // One row per id per statement: the last definition in the batch wins.
+          // The last definition in the batch wins. Rows whose definition is unchanged are left
+          // alone (an upsert would lock them until commit and serialise concurrent writers),
+          // and ids are sorted so two writers always lock in the same order (no deadlock).
           const byId = new Map(list.map((a) => [a.id, a.definition]));
+          const ids = [...byId.keys()].sort();
           await c.query(
-            `INSERT INTO activities (id, definition) SELECT * FROM unnest($1::text[], $2::text[])
-             ON CONFLICT (id) DO ${overwrite ? 'UPDATE SET definition = excluded.definition WHERE activities.definition <> excluded.definition' : 'NOTHING'}`,
-            [[...byId.keys()], [...byId.values()]],
+            `INSERT INTO activities (id, definition)
+             SELECT x.id, x.definition FROM unnest($1::text[], $2::text[]) AS x(id, definition)
+             WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.id = x.id${overwrite ? ' AND a.definition = x.definition' : ''})
+             ORDER BY x.id
+             ON CONFLICT (id) DO ${overwrite ? 'UPDATE SET definition = excluded.definition' : 'NOTHING'}`,
+            [ids, ids.map((id) => byId.get(id)!)],
           );
         }
       });
