@@ -19,6 +19,8 @@ function hash(s: string): number {
   return h;
 }
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const domId = (...parts: string[]): string => parts.join('-').replace(/[^A-Za-z0-9_-]/g, '_');
 
 /** Activities in the order a learner meets them: placed on pages, then any left unplaced. */
@@ -255,7 +257,8 @@ export function pageView(course: Course, module: Module, target: Target) {
     extras,
     glossary: module.glossary
       .slice()
-      .sort((a, b) => a.term.localeCompare(b.term, 'en'))
+      // Plain code-point order on lower case: the same on every machine, unlike ICU collation.
+      .sort((a, b) => cmp(a.term.toLowerCase(), b.term.toLowerCase()) || cmp(a.id, b.id))
       .map((g) => ({ id: `term-${g.id}`, term: g.term, definition: renderMarkdown(g.definition, env) })),
     reading: module.furtherReading.map((r) => ({
       title: r.title,
