@@ -1,0 +1,211 @@
+// `coursepack preview` end to end: the preview server runs in-process on a free port
+// against a temporary copy of the example course, and real Chromium plays the SCO in
+// the player page. The tests run in order on one page, the way an author works: open,
+// navigate, relaunch, edit a page, break and fix course.yaml.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { startPreview, type PreviewEvent, type PreviewServer, type PreviewState } from '../../src/preview/server.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { scoFrame, visibleView } from '../helpers/learner.ts';
+
+const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
+
+let tmp: string;
+let courseDir: string;
+let server: PreviewServer;
+let browser: Browser;
+let page: Page;
+const events: PreviewEvent[] = [];
+const requests: string[] = [];
+const pageErrors: string[] = [];
+
+/** The build number the page in the browser shows (undefined while it is reloading). */
+async function shownBuild(p: Page): Promise<number | undefined> {
+  try {
+    return await p.evaluate(() => JSON.parse(document.getElementById('preview-data')?.textContent ?? '{}').build as number);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wait for the server to finish a build newer than `after`, then for the page to show it. */
+async function nextBuild(after: number): Promise<PreviewState> {
+  await expect.poll(() => server.state().build, { timeout: 15000 }).toBeGreaterThan(after);
+  await server.rebuild(); // settles any build still queued by a second file event
+  const state = server.state();
+  await expect.poll(() => shownBuild(page), { timeout: 15000 }).toBe(state.build);
+  await page.waitForLoadState('load');
+  return state;
+}
+
+const cmi = (name: string): Promise<string> => page.locator(`#cmi-${name}`).innerText();
+
+/** Rows of the API call log, as the panel shows them. */
+async function logRows(fn?: string): Promise<{ fn: string; args: string; ret: string; err: string }[]> {
+  return page.$$eval(
+    '#log-body tr:not(.marker)',
+    (trs, only) =>
+      trs
+        .filter((tr) => !only || (tr as HTMLElement).dataset.fn === only)
+        .map((tr) => ({
+          fn: (tr as HTMLElement).dataset.fn ?? '',
+          args: tr.querySelector('.args')?.textContent ?? '',
+          ret: tr.querySelector('.ret')?.textContent ?? '',
+          err: tr.querySelector('.err')?.textContent ?? '',
+        })),
+    fn,
+  );
+}
+
+async function sco(): Promise<Frame> {
+  return scoFrame(page);
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'coursepack-preview-'));
+  courseDir = join(tmp, 'course');
+  cpSync(COURSE_DIR, courseDir, { recursive: true });
+  server = await startPreview({ courseDir, port: 0, debounceMs: 80, onEvent: (e) => events.push(e) });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('coursepack preview (SCORM 1.2)', () => {
+  it('serves on 127.0.0.1 and the SCO initialises: lesson_status incomplete, LMSInitialize logged with error 0', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(server.state().ok).toBe(true);
+    await page.goto(server.url);
+    await sco();
+    await expect.poll(() => cmi('lesson_status')).toBe('incomplete');
+    expect(await cmi('student')).toBe('preview (preview)');
+    expect(await cmi('entry')).toBe('ab-initio');
+    expect(await cmi('mastery_score')).toBe('80');
+    const init = await logRows('LMSInitialize');
+    expect(init).toEqual([{ fn: 'LMSInitialize', args: '""', ret: '"true"', err: '0' }]);
+    // What the SCO read back from the LMS is in the log too, with its error code.
+    const id = (await logRows('LMSGetValue')).find((r) => r.args === '"cmi.core.student_id"');
+    expect(id).toEqual({ fn: 'LMSGetValue', args: '"cmi.core.student_id"', ret: '"preview"', err: '0' });
+    expect(await cmi('suspend_data')).toMatch(/^\d+ of 4096 characters/);
+  });
+
+  it('navigating in the SCO shows in the log and in the panel', async () => {
+    const frame = await sco();
+    const first = await visibleView(frame);
+    await frame.click('#cp-next');
+    const second = await visibleView(frame);
+    expect(second).not.toBe(first);
+    await expect
+      .poll(async () => (await logRows('LMSSetValue')).some((r) => r.args === `"cmi.core.lesson_location", "${second}"` && r.err === '0'))
+      .toBe(true);
+    await expect.poll(async () => (await logRows('LMSCommit')).length).toBeGreaterThan(0);
+    expect((await logRows('LMSCommit')).every((r) => r.ret === '"true"' && r.err === '0')).toBe(true);
+    await expect.poll(() => cmi('lesson_location')).toBe(second);
+    // A write-only element read back is refused by the LMS, and the panel says so.
+    const refused = await frame.evaluate(() => {
+      const api = (window.parent as unknown as { API: { LMSGetValue(e: string): string } }).API;
+      return api.LMSGetValue('cmi.core.session_time');
+    });
+    expect(refused).toBe('');
+    await expect.poll(async () => (await logRows('LMSGetValue')).at(-1)?.err).toMatch(/^404 /);
+    expect(await page.locator('#log-body tr.failed').count()).toBeGreaterThan(0);
+  });
+
+  it('"Relaunch (resume)" reloads the SCO on its page with entry resume; "New attempt" starts over', async () => {
+    const left = await visibleView(await sco());
+    await page.getByRole('button', { name: 'Relaunch (resume)' }).click();
+    await expect.poll(() => cmi('entry')).toBe('resume');
+    let frame = await sco();
+    expect(await visibleView(frame)).toBe(left);
+    expect((await logRows('LMSFinish')).at(-1)).toMatchObject({ ret: '"true"', err: '0' });
+    const resumedLocation = (await logRows('LMSGetValue')).filter((r) => r.args === '"cmi.core.lesson_location"').at(-1);
+    expect(resumedLocation?.ret).toBe(JSON.stringify(left));
+
+    // Keyboard only: focus the button and press Enter.
+    await page.focus('#new-attempt');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cmi('entry')).toBe('ab-initio');
+    frame = await sco();
+    expect(await visibleView(frame)).not.toBe(left);
+    expect(await cmi('lesson_location')).not.toBe(left);
+
+    // Back to the second page for the rebuild test, which resumes there.
+    await frame.click('#cp-next');
+    await expect.poll(() => cmi('lesson_location')).toBe(left);
+  });
+
+  it('editing a page\'s Markdown rebuilds, reloads the page, and the SCO shows the new text where the learner was', async () => {
+    const left = await cmi('lesson_location');
+    const before = server.state().build;
+    const file = join(courseDir, 'involving-patients/pages/01-introduction.md');
+    const marker = 'Preview marker: edited while previewing & still *plain* text.';
+    writeFileSync(file, readFileSync(file, 'utf8') + `\n${marker}\n`);
+    const state = await nextBuild(before);
+    expect(state.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const frame = await sco();
+    expect(await frame.locator('body').textContent()).toContain('Preview marker: edited while previewing & still plain text.');
+    expect(await visibleView(frame)).toBe(left);
+    expect(await cmi('entry')).toBe('resume');
+    expect(events.some((e) => e.type === 'building' && e.reason === 'change')).toBe(true);
+  });
+
+  it('a broken course.yaml shows its error (file, line, code) in the page, escaped; fixing it recovers', async () => {
+    const file = join(courseDir, 'course.yaml');
+    const good = readFileSync(file, 'utf8');
+    const bad = good.replace(/^passMark: 80$/m, 'passMark: 80\n"<img src=x onerror=window.__pwned=1>": 1');
+    expect(bad).not.toBe(good);
+    let before = server.state().build;
+    writeFileSync(file, bad);
+    const failed = await nextBuild(before);
+    expect(failed.ok).toBe(false);
+    expect(await page.locator('h1').innerText()).toBe('Build failed');
+    const item = page.locator('#problems li.problem.error').first();
+    const code = await item.getAttribute('data-code');
+    expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+    expect(await item.locator('.code').innerText()).toBe(code);
+    expect(await item.locator('.where').innerText()).toMatch(/^course\.yaml:\d+/);
+    const line = Number((await item.locator('.where').innerText()).split(':')[1]);
+    expect(bad.split('\n')[line - 1]).toMatch(/^"<img /);
+    // The author's text is shown as text: no element was made from it, no script ran.
+    expect(await page.locator('#problems').innerText()).toContain('<img src=x onerror=window.__pwned=1>');
+    expect(await page.locator('#problems img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.getByRole('alert').innerText()).toMatch(/1 error|\d+ errors/);
+
+    before = server.state().build;
+    writeFileSync(file, good);
+    const fixed = await nextBuild(before);
+    expect(fixed.ok).toBe(true);
+    const frame = await sco();
+    expect(await frame.locator('body').textContent()).toContain('Preview marker');
+    expect(await cmi('entry')).toBe('resume');
+  });
+
+  it('the player page has no serious accessibility violations and the browser only talked to the preview server', async () => {
+    // axe needs a page in a context of its own.
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    fresh.on('request', (r) => requests.push(r.url()));
+    await fresh.goto(server.url);
+    await scoFrame(fresh);
+    const result = await new AxeBuilder({ page: fresh }).exclude('#sco').analyze();
+    await context.close();
+    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+    expect(serious).toEqual([]);
+    const origin = server.url.replace(/\/$/, '');
+    expect(requests.filter((u) => !u.startsWith(origin + '/') && u !== 'about:blank')).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
