@@ -111,13 +111,26 @@ function activityRows(st: Json, overwrite: boolean): ActivityRow[] {
 }
 
 /** Completes a validated statement and turns it into a storage row. */
+/** The spec requires every contextActivities value to be returned as an array. */
+function normaliseContext(st: Json): Json {
+  const fix = (s: Json): Json => {
+    const ca = s.context?.contextActivities;
+    if (!ca) return s;
+    const arrays = Object.fromEntries(Object.entries(ca as Json).map(([k, v]) => [k, asList(v)]));
+    return { ...s, context: { ...s.context, contextActivities: arrays } };
+  };
+  const out = fix(st);
+  return out.object?.objectType === 'SubStatement' ? { ...out, object: fix(out.object) } : out;
+}
+
 export function prepareStatement(
-  received: Json,
+  input: Json,
   ctx: { key: KeyRow; homePage: string; now: number; inherited?: Array<[string, string]> },
 ): { row: StatementRow; activities: ActivityRow[]; statement: Json } {
+  const received = normaliseContext(input);
   const id = received.id ?? randomUUID();
   const stored = new Date(ctx.now).toISOString();
-  const hash = contentHash({ ...received, id });
+  const hash = contentHash({ ...received, id: String(id).toLowerCase() });
   const statement: Json = {
     ...received,
     id,
@@ -127,12 +140,13 @@ export function prepareStatement(
     version: received.version ?? '1.0.0',
   };
   const isVoiding = statement.verb.id === VOIDED_VERB && statement.object.objectType === 'StatementRef';
+  // UUIDs are case-insensitive: the store keys on the lower-case form, the JSON keeps the sender's.
   const row: StatementRow = {
-    id,
+    id: String(id).toLowerCase(),
     storedMs: ctx.now,
     json: JSON.stringify(statement),
     hash,
-    voidTarget: isVoiding ? statement.object.id : undefined,
+    voidTarget: isVoiding ? String(statement.object.id).toLowerCase() : undefined,
     index: mergeIndex(indexOf(statement), ctx.inherited ?? []),
   };
   const canDefine = ctx.key.scopes.includes('all') || ctx.key.scopes.includes('define');

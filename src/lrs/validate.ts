@@ -112,7 +112,13 @@ const IFIS = ['mbox', 'mbox_sha1sum', 'openid', 'account'] as const;
 function handRules(st: Record<string, any>, at: string, out: Problem[]): void {
   const bad = (path: string, message: string) => out.push(problem('XAPI_STATEMENT_INVALID', message, { path: joinPath(at, path) }));
   checkActor(st.actor, 'actor', bad);
-  if (st.authority) checkActor(st.authority, 'authority', bad);
+  if (st.authority) {
+    checkActor(st.authority, 'authority', bad);
+    // An anonymous Group as authority is the OAuth pair (application + user): exactly two Agents.
+    if (st.authority.objectType === 'Group' && !IFIS.some((k) => st.authority[k] !== undefined) && st.authority.member?.length !== 2) {
+      bad('authority.member', 'an anonymous Group as authority must have exactly two members');
+    }
+  }
   checkObject(st.object, 'object', bad);
   if (st.verb.id === VOIDED_VERB && st.object.objectType !== 'StatementRef') {
     bad('object', 'a statement with the verb "voided" must have a StatementRef as its object');
@@ -141,8 +147,31 @@ function checkActor(a: Record<string, any>, path: string, bad: Bad): void {
   }
 }
 
+// Which interaction component lists each interactionType may carry.
+const COMPONENTS: Record<string, string[]> = {
+  choice: ['choices'],
+  sequencing: ['choices'],
+  likert: ['scale'],
+  matching: ['source', 'target'],
+  performance: ['steps'],
+};
+
+function checkDefinition(d: Record<string, any> | undefined, path: string, bad: Bad): void {
+  if (!d) return;
+  for (const list of ['choices', 'scale', 'source', 'target', 'steps']) {
+    if (d[list] === undefined) continue;
+    if (!d.interactionType) bad(`${path}.${list}`, 'interaction components need an interactionType');
+    else if (!(COMPONENTS[d.interactionType] ?? []).includes(list)) bad(`${path}.${list}`, `not allowed with interactionType "${d.interactionType}"`);
+    const ids = (d[list] as Array<{ id: string }>).map((c) => c.id);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup !== undefined) bad(`${path}.${list}`, `component id "${dup}" appears twice`);
+  }
+  if (d.correctResponsesPattern !== undefined && !d.interactionType) bad(`${path}.correctResponsesPattern`, 'needs an interactionType');
+}
+
 function checkObject(o: Record<string, any>, path: string, bad: Bad): void {
   if (o.objectType === 'Agent' || o.objectType === 'Group') checkActor(o, path, bad);
+  if (o.objectType === undefined || o.objectType === 'Activity') checkDefinition(o.definition, `${path}.definition`, bad);
   if (o.objectType === 'SubStatement' && o.object?.objectType === 'SubStatement') {
     bad(`${path}.object`, 'a SubStatement must not contain another SubStatement');
   }
@@ -153,6 +182,9 @@ function checkContext(c: Record<string, any>, object: Record<string, any>, path:
   if (!isActivity && c.revision !== undefined) bad(`${path}.revision`, 'only allowed when the object is an Activity');
   if (!isActivity && c.platform !== undefined) bad(`${path}.platform`, 'only allowed when the object is an Activity');
   if (c.instructor) checkActor(c.instructor, `${path}.instructor`, bad);
+  for (const [k, v] of Object.entries((c.contextActivities ?? {}) as Record<string, any>)) {
+    (Array.isArray(v) ? v : [v]).forEach((a: any, i: number) => checkDefinition(a.definition, `${path}.contextActivities.${k}[${i}].definition`, bad));
+  }
   if (c.team) checkActor(c.team, `${path}.team`, bad);
 }
 

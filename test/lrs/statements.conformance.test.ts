@@ -145,6 +145,32 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       expect(r.json.code).toBe('XAPI_DUPLICATE_ID');
     });
 
+    it('returns every contextActivities value as an array, also when sent as one object', async () => {
+      const parent = { id: 'http://example.org/course', objectType: 'Activity' };
+      const r = await c.post('statements', statement({ context: { contextActivities: { parent, category: [{ id: 'http://example.org/profile' }] } } }));
+      const got = await getOne(r.json[0]);
+      expect(got.context.contextActivities).toEqual({ parent: [parent], category: [{ id: 'http://example.org/profile' }] });
+    });
+
+    it('treats statement ids case-insensitively', async () => {
+      const id = randomUUID();
+      const st = statement({ id: id.toUpperCase() });
+      expect((await c.post('statements', st)).status).toBe(200);
+      expect((await c.get('statements', { statementId: id })).json.id).toBe(id.toUpperCase());
+      expect((await c.put('statements', { ...st, id }, { statementId: id })).status).toBe(204);
+      expect((await c.put('statements', { ...st, id, result: { success: false } }, { statementId: id })).status).toBe(409);
+    });
+
+    it('answers HEAD like GET without a body, and unknown resources with a 404 that still carries the version', async () => {
+      const head = await c.request('HEAD', 'statements', { query: { limit: 1 } });
+      expect(head.status).toBe(200);
+      expect(head.text).toBe('');
+      expect(head.headers.get('x-experience-api-consistent-through')).toBeTruthy();
+      const missing = await c.get('nothing-here');
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('x-experience-api-version')).toBe('1.0.3');
+    });
+
     it('stores astral, combining and right-to-left text exactly', async () => {
       const name = 'Zoë 👩🏽‍🔬 שלום e\u0301 \u{1F600}';
       const st = statement({ actor: { name, mbox: 'mailto:unicode@example.org' }, result: { response: name } });
@@ -231,6 +257,9 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       ['SubStatement with an id', () => ({ ...base(), object: { objectType: 'SubStatement', id: randomUUID(), actor: agent('s'), verb: { id: 'http://example.org/v' }, object: { id: 'http://example.org/a' } } }), 'object.id'],
       ['StatementRef without a UUID', () => ({ ...base(), object: { objectType: 'StatementRef', id: 'x' } }), 'object.id'],
       ['interactionType not in the list', () => ({ ...base(), object: { id: 'http://example.org/q', definition: { interactionType: 'essay' } } }), 'object.definition.interactionType'],
+      ['choices on a likert interaction', () => ({ ...base(), object: { id: 'http://example.org/q', definition: { interactionType: 'likert', choices: [{ id: 'a' }] } } }), 'object.definition.choices'],
+      ['duplicate interaction component ids', () => ({ ...base(), object: { id: 'http://example.org/q', definition: { interactionType: 'choice', choices: [{ id: 'a' }, { id: 'a' }] } } }), 'object.definition.choices'],
+      ['an anonymous authority Group without exactly two members', () => ({ ...base(), authority: { objectType: 'Group', member: [agent('a1'), agent('a2'), agent('a3')] } }), 'authority.member'],
       ['attachment without sha2', () => ({ ...base(), attachments: [{ usageType: 'http://example.org/u', display: { en: 'a' }, contentType: 'text/plain', length: 1, fileUrl: 'http://example.org/f' }] }), 'attachments[0].sha2'],
     ];
     it.each(invalid)('rejects %s, naming the field', async (_name, make, path) => {
@@ -243,7 +272,7 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
 
     it('agrees with the Learning Locker validator on the invalid statements it checks', () => {
       // LL does not check SubStatement ids, -00:00, duration syntax, bad UTF-16 or raw/max; the rest it must also reject.
-      const llChecks = invalid.filter(([n]) => !/-00:00|SubStatement with an id|duration|raw score|revision|extension key|bad language tag|attachment without sha2|member that is a group/.test(n));
+      const llChecks = invalid.filter(([n]) => !/-00:00|SubStatement with an id|duration|raw score|revision|extension key|bad language tag|attachment without sha2|member that is a group|likert|duplicate interaction|authority Group/.test(n));
       for (const [name, make] of llChecks) {
         const st = make();
         if (st.actor === undefined) delete st.actor;

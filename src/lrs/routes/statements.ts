@@ -76,7 +76,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     // A voiding statement cannot target another voiding statement.
     for (const st of list as Array<Record<string, any>>) {
       if (st.verb.id !== VOIDED_VERB) continue;
-      const target = await o.storage.getStatement(st.object.id);
+      const target = await o.storage.getStatement(String(st.object.id).toLowerCase());
       if (target && JSON.parse(target.json).verb.id === VOIDED_VERB) {
         throw httpError(400, 'XAPI_VOID_VOIDING', `statement ${st.object.id} is itself a voiding statement and cannot be voided`, { path: 'object.id' });
       }
@@ -86,7 +86,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     const lookup = async (id: string) => {
       const hit = inBatch.get(id.toLowerCase());
       if (hit) return hit;
-      const stored = await o.storage.getStatement(id);
+      const stored = await o.storage.getStatement(id.toLowerCase());
       return stored && JSON.parse(stored.json);
     };
     const prepared = [];
@@ -155,7 +155,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
       }
       const id = (sid ?? vid)!;
       if (!isUuid(id)) throw httpError(400, 'LRS_PARAM', 'must be a UUID', { path: sid ? 'statementId' : 'voidedStatementId' });
-      const found = await o.storage.getStatement(id);
+      const found = await o.storage.getStatement(id.toLowerCase());
       if (!found || found.voided !== (vid !== undefined)) {
         throw httpError(404, 'XAPI_NOT_FOUND', vid ? `no voided statement ${id}` : `no statement ${id}`);
       }
