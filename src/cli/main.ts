@@ -5,6 +5,7 @@ const USAGE = `coursepack — turn authored e-learning modules into LMS packages
 Usage:
   coursepack build [course-dir] [--target scorm12|web|all] [--out output] [--json]
   coursepack validate <course-dir | package.zip> [--json]
+  coursepack preview [course-dir] [--target scorm12] [--port N] [--no-open]
   coursepack lrs [--db path|postgres://…] [--host 127.0.0.1] [--port 8420]
   coursepack lrs key create|list|revoke …
   coursepack help
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./validate.ts')).runValidate(rest);
     case 'lrs':
       return (await import('./lrs.ts')).runLrs(rest);
+    case 'preview': return (await import('./preview.ts')).runPreview(rest);
     case undefined:
     case 'help':
     case '--help':
