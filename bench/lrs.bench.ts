@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo, cpus } from 'node:os';
+import { tmpdir, userInfo, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLrs, type Lrs } from '../src/lrs/server.ts';
@@ -235,7 +235,7 @@ async function main() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
   const skip = new Set((process.env.BENCH_SKIP ?? '').split(','));
   const dir = mkdtempSync(join(tmpdir(), 'coursepack-bench-lrs-'));
-  console.log(`# coursepack LRS bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+  console.log(`# coursepack LRS bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`| run | throughput | latency | latency | |`);
   console.log(`|---|---|---|---|---|`);
   try {
