@@ -1,0 +1,145 @@
+// `coursepack preview` as a user runs it: the real CLI in a child process. It prints a
+// loopback URL that serves the player, stops cleanly on Ctrl-C, refuses cmi5/xapi with
+// exit 2, reports a busy port, and opens a browser only when it should.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/coursepack.js', import.meta.url));
+const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
+
+let tmp: string;
+let courseDir: string;
+let fakeBin: string;
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `coursepack preview …` and waits for the URL line (or for the process to end). */
+async function start(args: string[], env: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'preview', ...args], { cwd: ROOT, env: { ...env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve) => {
+    const check = (): void => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on('data', check);
+    void exit.then(() => resolve(''));
+  });
+  return { child, url, stdout: () => out, stderr: () => err, exit };
+}
+
+/** The environment of a desktop user, minus CI, with a PATH whose xdg-open records its arguments. */
+function desktopEnv(withOpener: boolean): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.CI;
+  const dirs = [withOpener ? fakeBin : '', process.execPath.replace(/\/node$/, ''), '/usr/bin', '/bin'].filter(Boolean);
+  env.PATH = dirs.join(':');
+  return env;
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'coursepack-preview-cli-'));
+  courseDir = join(tmp, 'course');
+  cpSync(COURSE_DIR, courseDir, { recursive: true });
+  fakeBin = join(tmp, 'bin');
+  mkdirSync(fakeBin);
+  writeFileSync(join(fakeBin, 'xdg-open'), `#!/bin/sh\necho "$@" >> "${join(tmp, 'opened.txt')}"\n`);
+  chmodSync(join(fakeBin, 'xdg-open'), 0o755);
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('coursepack preview (CLI)', () => {
+  it('prints a 127.0.0.1 URL serving the player, refuses other Host names, and stops with exit 0 on Ctrl-C', async () => {
+    const run = await start([courseDir, '--port', '0', '--no-open'], { ...process.env });
+    expect(run.url, run.stderr()).not.toBe('');
+    const page = await fetch(run.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('Involving patients in health professions education');
+    expect(html).toContain('id="sco"');
+    // A page elsewhere that rebinds its name to 127.0.0.1 gets nothing.
+    const port = new URL(run.url).port;
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toMatch(/build 1 ok in \d+ ms/);
+  });
+
+  it('--target cmi5 and --target xapi say they are not available yet and exit 2', () => {
+    for (const target of ['cmi5', 'xapi']) {
+      const r = runCli(['preview', courseDir, '--target', target, '--no-open']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`preview for '${target}' is not available yet`);
+      expect(r.stdout).toBe('');
+    }
+    const unknown = runCli(['preview', courseDir, '--target', 'scorm2004']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown preview target 'scorm2004'");
+  });
+
+  it('a busy port or a missing course folder exits 1 with a message', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const busy = runCli(['preview', courseDir, '--port', String(port), '--no-open']);
+    blocker.close();
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`port ${port} is in use`);
+    const missing = runCli(['preview', join(tmp, 'no-such-course'), '--no-open']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('PREVIEW_NO_COURSE');
+  });
+
+  it('opens the URL with xdg-open outside CI, not with --no-open or CI set, and starts without an opener', async () => {
+    const opened = join(tmp, 'opened.txt');
+    const cases: { args: string[]; env: NodeJS.ProcessEnv; opens: boolean }[] = [
+      { args: [], env: desktopEnv(true), opens: true },
+      { args: ['--no-open'], env: desktopEnv(true), opens: false },
+      { args: [], env: { ...desktopEnv(true), CI: 'true' }, opens: false },
+      { args: [], env: desktopEnv(false), opens: false },
+    ];
+    for (const c of cases) {
+      rmSync(opened, { force: true });
+      const run = await start([courseDir, ...c.args], c.env);
+      expect(run.url, run.stderr()).not.toBe('');
+      if (c.opens) {
+        await expect.poll(() => existsSync(opened) && readFileSync(opened, 'utf8')).toBe(`${run.url}\n`);
+      } else {
+        // Give a wrongly spawned opener time to write before checking it did not.
+        await new Promise((r) => setTimeout(r, 300));
+        expect(existsSync(opened)).toBe(false);
+      }
+      run.child.kill('SIGINT');
+      expect(await run.exit).toBe(0);
+    }
+  });
+});
