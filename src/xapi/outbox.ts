@@ -24,9 +24,9 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
-interface StatementLike {
-  id: string;
-  [k: string]: unknown;
+/** Any xAPI statement that already has its id (src/xapi/profile.ts assigns one at creation). */
+export interface StatementLike {
+  readonly id: string;
 }
 
 export interface OutboxOptions {

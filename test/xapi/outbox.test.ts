@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createOutbox, outboxKey, type KeyValueStorage, type Outbox, type OutboxState } from '../../src/xapi/outbox.ts';
 import * as P from '../../src/xapi/profile.ts';
@@ -252,5 +253,64 @@ describe('outbox against the embedded LRS', () => {
     expect(oa.pending().length).toBe(1);
     expect(ob.pending().length).toBe(2);
     expect(storage.map.size).toBe(2);
+  });
+
+  it('409 for a statement whose earlier response was lost counts as delivered (LRSs that answer 409 to any known id)', async () => {
+    // The embedded LRS answers 200 to an identical resend; some LRSs answer 409 to any id
+    // they hold. This stand-in behaves that way and loses the response to the first POST
+    // after storing it, as a dropped connection would.
+    const held = new Set<string>();
+    let posts = 0;
+    const other = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        posts++;
+        const list = JSON.parse(body) as Array<{ id: string }>;
+        if (list.some((x) => held.has(x.id))) {
+          res.writeHead(409, { 'Content-Type': 'application/json' }).end('{"error":"statement id already exists"}');
+          return;
+        }
+        list.forEach((x) => held.add(x.id));
+        if (posts === 1) return void req.socket.destroy();
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(list.map((x) => x.id)));
+      });
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    try {
+      const s = session({ registration: randomUUID() });
+      const o = createOutbox({
+        endpoint: `http://127.0.0.1:${(other.address() as any).port}/xapi`,
+        auth: admin,
+        actor: s.actor,
+        registration: s.registration,
+        storage: new MemoryStorage(),
+        batchDelayMs: 60_000,
+        retryBaseMs: 20,
+      });
+      outboxes.push(o);
+      const list = statements(4, s);
+      list.forEach((x) => o.enqueue(x));
+      await o.flush();
+      expect(o.state().failures).toBe(1);
+      await until(() => o.state().pending === 0);
+      expect(o.rejected()).toEqual([]);
+      expect([...held].sort()).toEqual(list.map((x) => x.id).sort());
+      // A statement never sent before that meets a 409 is someone else's: rejected.
+      const clash = { ...statements(1, s)[0]!, id: list[0]!.id };
+      const fresh = createOutbox({
+        endpoint: `http://127.0.0.1:${(other.address() as any).port}/xapi/`,
+        actor: s.actor,
+        registration: s.registration,
+        storage: new MemoryStorage(),
+        batchDelayMs: 60_000,
+      });
+      outboxes.push(fresh);
+      fresh.enqueue(clash);
+      await fresh.flush();
+      expect(fresh.rejected().map((r) => r.status)).toEqual([409]);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 });
