@@ -10,6 +10,7 @@ import { CoursepackError, problem, type Problem } from '../errors.ts';
 import { renderModule, suspendDataWorstCase } from '../render/index.ts';
 import type { ModuleFiles } from './scorm12.ts';
 import { TARGETS, type TargetId } from './targets.ts';
+import { prepareXsd } from '../validate/xsd.ts';
 import { sha256, writeFileAtomic, writeFolderAtomic, zipToBuffer, type PackageFiles } from './zip.ts';
 
 export const SUSPEND_DATA_LIMIT = 4096;
@@ -54,6 +55,9 @@ export interface BuildReport {
 
 export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
   const progress = opts.onProgress ?? (() => {});
+  // Start the XSD worker and compile the schemas now, on the other core, while the
+  // course loads and renders; the package check later only validates.
+  if (opts.targets.includes('scorm12')) prepareXsd('scorm12');
   progress(`loading ${opts.courseDir}`);
   const { course, warnings } = await loadCourse(opts.courseDir);
 
