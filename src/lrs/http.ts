@@ -25,15 +25,13 @@ export function errorBody(e: LrsHttpError): object {
 /** Parses a JSON body; anything but well-formed UTF-8 JSON is a 400. */
 export function parseJsonBody(body: unknown, contentType: string | undefined): unknown {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'multipart/mixed') {
-    throw httpError(400, 'LRS_ATTACHMENTS_UNSUPPORTED', 'multipart/mixed requests (statements with attachment content) are not accepted by this LRS', {
-      hint: 'send attachments by reference: give each attachment a fileUrl and post the statements as application/json',
-    });
-  }
   if (type !== 'application/json') {
     throw httpError(400, 'LRS_CONTENT_TYPE', `Content-Type must be application/json, got ${type || 'none'}`);
   }
-  const buf = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+  return parseJsonBytes(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+}
+
+export function parseJsonBytes(buf: Buffer): unknown {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buf);

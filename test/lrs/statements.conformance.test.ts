@@ -3,7 +3,7 @@
 // formats, `more` paging, consistent-through, voiding and StatementRef filters. Runs
 // against SQLite and a real PostgreSQL server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import llValidation from '@learninglocker/xapi-validation';
 import { BACKENDS, statement, startTestLrs, stopPostgres, type Client, type TestLrs } from './helpers.ts';
 
@@ -201,29 +201,107 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       const nul = JSON.stringify(statement()).replace('"Ada"', '"A\\u0000da"');
       expect((await c.post('statements', nul)).status).toBe(400);
     });
+  });
 
-    it('statements with attachment content (multipart/mixed) are refused with a clear 400', async () => {
-      const r = await c.post('statements', '--b\r\nContent-Type: application/json\r\n\r\n{}\r\n--b--', undefined, { 'content-type': 'multipart/mixed; boundary=b' });
-      expect(r.status).toBe(400);
-      expect(r.json.code).toBe('LRS_ATTACHMENTS_UNSUPPORTED');
-      const att = { usageType: 'http://adlnet.gov/expapi/attachments/signature', display: { en: 'sig' }, contentType: 'application/pdf', length: 10, sha2: 'a'.repeat(64) };
-      const noUrl = await c.post('statements', statement({ attachments: [att] }));
-      expect(noUrl.status).toBe(400);
-      expect(noUrl.json.problems[0].path).toBe('attachments[0].fileUrl');
+  describe('attachments', () => {
+    const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const attachmentOf = (content: Buffer, over: Record<string, unknown> = {}) => ({
+      usageType: 'http://id.tincanapi.com/attachment/certificate',
+      display: { 'en-GB': 'certificate' },
+      contentType: 'application/pdf',
+      length: content.length,
+      sha2: sha256(content),
+      ...over,
     });
-
-    it('attachments by fileUrl are stored; attachments=true answers multipart/mixed', async () => {
-      const att = { usageType: 'http://id.tincanapi.com/attachment/certificate', display: { en: 'certificate' }, contentType: 'application/pdf', length: 10, sha2: 'b'.repeat(64), fileUrl: 'https://files.example.org/c.pdf' };
-      const r = await c.post('statements', statement({ attachments: [att] }));
-      expect(r.status).toBe(200);
-      const got = await c.get('statements', { statementId: r.json[0], attachments: 'true' });
-      expect(got.status).toBe(200);
-      const type = got.headers.get('content-type')!;
+    const multipart = (json: unknown, parts: Array<{ content: Buffer; hash?: string; type?: string }>, boundary = 'xyzzy-boundary') =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(json)}\r\n`),
+        ...parts.flatMap((p) => [
+          Buffer.from(`--${boundary}\r\nContent-Type: ${p.type ?? 'application/pdf'}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${p.hash ?? sha256(p.content)}\r\n\r\n`),
+          p.content,
+          Buffer.from('\r\n'),
+        ]),
+        Buffer.from(`--${boundary}--\r\n`),
+      ]);
+    const postMultipart = (body: Buffer, boundary = 'xyzzy-boundary') =>
+      c.post('statements', body, undefined, { 'content-type': `multipart/mixed; boundary=${boundary}` });
+    /** Splits a multipart/mixed response into its parts (headers lower-cased, body as bytes). */
+    const readMultipart = async (q: Record<string, unknown>) => {
+      const u = new URL('statements', c.endpoint);
+      for (const [k, v] of Object.entries(q)) u.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+      const res = await fetch(u, { headers: { authorization: c.auth, 'x-experience-api-version': '1.0.3' } });
+      const type = res.headers.get('content-type')!;
       expect(type).toMatch(/^multipart\/mixed; boundary=/);
       const boundary = type.split('boundary=')[1]!;
-      const part = got.text.split(`--${boundary}`)[1]!;
-      expect(part).toContain('Content-Type: application/json');
-      expect(JSON.parse(part.split('\r\n\r\n')[1]!).attachments).toEqual([att]);
+      const raw = Buffer.from(await res.arrayBuffer());
+      const parts: Array<{ headers: Record<string, string>; body: Buffer }> = [];
+      let pos = raw.indexOf(`--${boundary}`) + boundary.length + 2;
+      while (raw.subarray(pos, pos + 2).toString() !== '--') {
+        const headEnd = raw.indexOf('\r\n\r\n', pos);
+        const headers = Object.fromEntries(raw.subarray(pos + 2, headEnd).toString().split('\r\n').map((l) => [l.split(':')[0]!.toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+        const next = raw.indexOf(`\r\n--${boundary}`, headEnd);
+        parts.push({ headers, body: raw.subarray(headEnd + 4, next) });
+        pos = next + 2 + boundary.length + 2;
+      }
+      return parts;
+    };
+
+    it('stores attachment content sent as multipart/mixed and returns it with attachments=true', async () => {
+      // Bytes that look like CRLFs and boundaries must survive untouched.
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.7\r\n--xyzzy-boundar\r\n'), Buffer.from([0, 255, 13, 10, 45, 45])]);
+      const st = statement({ id: randomUUID(), attachments: [attachmentOf(pdf)] });
+      const r = await postMultipart(multipart(st, [{ content: pdf }]));
+      expect(r.status, r.text).toBe(200);
+      const parts = await readMultipart({ statementId: st.id, attachments: 'true' });
+      expect(parts).toHaveLength(2);
+      expect(parts[0]!.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(parts[0]!.body.toString()).attachments).toEqual(st.attachments);
+      expect(parts[1]!.headers['x-experience-api-hash']).toBe(sha256(pdf));
+      expect(parts[1]!.headers['content-transfer-encoding']).toBe('binary');
+      expect(parts[1]!.body.equals(pdf)).toBe(true);
+      // Without attachments=true the answer is plain JSON.
+      expect((await c.get('statements', { statementId: st.id })).headers.get('content-type')).toMatch(/^application\/json/);
+    });
+
+    it('a multi-statement GET with attachments=true carries each attachment once', async () => {
+      const activity = `http://example.org/attach/${randomUUID()}`;
+      const a = Buffer.from('certificate A');
+      const b = Buffer.from('certificate B');
+      const list = [statement({ object: { id: activity }, attachments: [attachmentOf(a)] }), statement({ object: { id: activity }, attachments: [attachmentOf(a), attachmentOf(b)] })];
+      expect((await postMultipart(multipart(list, [{ content: a }, { content: b }]))).status).toBe(200);
+      const parts = await readMultipart({ activity, attachments: 'true' });
+      expect(JSON.parse(parts[0]!.body.toString()).statements).toHaveLength(2);
+      expect(parts.slice(1).map((p) => p.body.toString()).sort()).toEqual(['certificate A', 'certificate B']);
+    });
+
+    it('attachments by fileUrl need no content', async () => {
+      const att = attachmentOf(Buffer.from('remote'), { fileUrl: 'https://files.example.org/c.pdf' });
+      const r = await c.post('statements', statement({ attachments: [att] }));
+      expect(r.status).toBe(200);
+      const parts = await readMultipart({ statementId: r.json[0], attachments: 'true' });
+      expect(parts).toHaveLength(1);
+      expect(JSON.parse(parts[0]!.body.toString()).attachments).toEqual([att]);
+    });
+
+    it('refuses missing, unreferenced and corrupted attachment content, and broken multipart, storing nothing', async () => {
+      const pdf = Buffer.from('the real certificate');
+      const st = () => statement({ id: randomUUID(), attachments: [attachmentOf(pdf)] });
+      const missing = st();
+      const r1 = await c.post('statements', missing);
+      expect(r1.status).toBe(400);
+      expect(r1.json.code).toBe('LRS_ATTACHMENT_MISSING');
+      expect(r1.json.problems[0].path).toBe('attachments[0].sha2');
+      const r2 = await postMultipart(multipart(st(), [{ content: pdf }, { content: Buffer.from('extra') }]));
+      expect(r2.json.code).toBe('LRS_ATTACHMENT_UNREFERENCED');
+      const corrupted = st();
+      const r3 = await postMultipart(multipart(corrupted, [{ content: Buffer.from('a forged certificate'), hash: sha256(pdf) }]));
+      expect(r3.status).toBe(400);
+      expect(r3.json.code).toBe('LRS_ATTACHMENT_HASH');
+      expect((await c.get('statements', { statementId: corrupted.id })).status).toBe(404);
+      const r4 = await postMultipart(Buffer.from('--b\r\nContent-Type: text/plain\r\n\r\n{}\r\n--b--\r\n'), 'b');
+      expect(r4.json.code).toBe('LRS_MULTIPART');
+      expect((await postMultipart(Buffer.from('no boundary here'), 'b')).status).toBe(400);
+      expect((await c.post('statements', 'x', undefined, { 'content-type': 'multipart/mixed' })).status).toBe(400);
     });
   });
 

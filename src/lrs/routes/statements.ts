@@ -5,8 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../../errors.ts';
 import { allows, withinPrefix } from '../keys.ts';
-import { agentParam, httpError, LrsHttpError, parseJsonBody, single } from '../http.ts';
-import { ConflictError, type StatementFilter, type Storage } from '../storage/types.ts';
+import { agentParam, httpError, LrsHttpError, parseJsonBody, parseJsonBytes, single } from '../http.ts';
+import { boundaryOf, buildMultipart, parseMultipart, sha2Matches, type Part } from '../multipart.ts';
+import { ConflictError, type AttachmentRow, type StatementFilter, type Storage } from '../storage/types.ts';
 import { activityIris, inheritedIndex, KIND, parseAcceptLanguage, prepareStatement, renderStatement, type Format } from '../statements.ts';
 import { isIri, isTimestamp, isUuid, validateStatement, VOIDED_VERB } from '../validate.ts';
 
@@ -30,7 +31,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
   // `stored` must never go backwards within a process, or since/until would skip statements.
   const now = () => (lastNow = Math.max(Date.now(), lastNow));
 
-  async function store(req: FastifyRequest, list: unknown[]): Promise<string[]> {
+  async function store(req: FastifyRequest, list: unknown[], parts: Part[]): Promise<string[]> {
     const key = req.key!;
     if (!allows(key, 'statements:write')) throw httpError(403, 'LRS_FORBIDDEN', 'this key may not write statements');
     if (list.length > o.maxBatch) {
@@ -48,17 +49,9 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
         if (seen.has(s.id.toLowerCase())) problems.push(httpError(400, 'XAPI_DUPLICATE_ID', `statement id ${s.id} appears twice in the batch`, { path: `${at}id` }).problems[0]!);
         seen.add(s.id.toLowerCase());
       }
-      for (const [j, a] of (s.attachments ?? []).entries()) {
-        if (!a.fileUrl) {
-          problems.push(
-            httpError(400, 'LRS_ATTACHMENTS_UNSUPPORTED', 'attachment content cannot be sent to this LRS; give the attachment a fileUrl instead', {
-              path: `${at}attachments[${j}].fileUrl`,
-            }).problems[0]!,
-          );
-        }
-      }
     });
     if (problems.length > 0) throw new LrsHttpError(400, problems.slice(0, 50));
+    const attachments = attachmentContent(list as Array<Record<string, any>>, parts);
     if (key.activityPrefix) {
       for (const [i, st] of list.entries()) {
         const s = st as Record<string, any>;
@@ -98,6 +91,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
       await o.storage.insertStatements(
         prepared.map((p) => p.row),
         prepared.flatMap((p) => p.activities),
+        attachments,
       );
     } catch (e) {
       if (e instanceof ConflictError) {
@@ -110,9 +104,9 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
 
   app.post(`${o.basePath}statements`, async (req, reply) => {
     if (Object.keys(req.query as object).length > 0) throw httpError(400, 'LRS_PARAM', 'POST /statements takes no query parameters');
-    const body = parseJsonBody(req.body, req.headers['content-type']);
+    const { body, parts } = readBody(req);
     const list = Array.isArray(body) ? body : [body];
-    return reply.code(200).send(await store(req, list));
+    return reply.code(200).send(await store(req, list, parts));
   });
 
   app.put(`${o.basePath}statements`, async (req, reply) => {
@@ -121,13 +115,13 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     if (!isUuid(id)) throw httpError(400, 'LRS_PARAM', 'PUT /statements needs a statementId UUID', { path: 'statementId' });
     const extra = Object.keys(q).filter((k) => k !== 'statementId');
     if (extra.length) throw httpError(400, 'LRS_PARAM', `unexpected parameter ${extra.join(', ')}`);
-    const body = parseJsonBody(req.body, req.headers['content-type']);
+    const { body, parts } = readBody(req);
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw httpError(400, 'XAPI_STATEMENT_INVALID', 'PUT takes one statement object');
     const st = body as Record<string, any>;
     if (st.id !== undefined && String(st.id).toLowerCase() !== id.toLowerCase()) {
       throw httpError(400, 'XAPI_STATEMENT_INVALID', 'the statement id does not match statementId', { path: 'id' });
     }
-    await store(req, [{ ...st, id: st.id ?? id }]);
+    await store(req, [{ ...st, id: st.id ?? id }], parts);
     return reply.code(204).send();
   });
 
@@ -144,7 +138,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     const format = (single(q.format, 'format') ?? 'exact') as Format;
     if (!['exact', 'ids', 'canonical'].includes(format)) throw httpError(400, 'LRS_PARAM', 'format must be ids, exact or canonical', { path: 'format' });
     const attachments = bool(q.attachments, 'attachments');
-    const send = (payload: unknown) => sendMaybeMultipart(reply, payload, attachments);
+    const send = (payload: Record<string, any>) => sendMaybeMultipart(reply, payload, [payload], attachments);
 
     const sid = single(q.statementId, 'statementId');
     const vid = single(q.voidedStatementId, 'voidedStatementId');
@@ -184,8 +178,23 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
       const next: StatementFilter = { ...filter, afterSeq: page[page.length - 1]!.seq };
       moreUrl = `${o.basePath}statements?more=${encodeMore({ filter: next, format: fmt, attachments: withAttachments })}`;
     }
-    return sendMaybeMultipart(reply, { statements, more: moreUrl }, withAttachments);
+    return sendMaybeMultipart(reply, { statements, more: moreUrl }, statements, withAttachments);
   });
+
+  /**
+   * With attachments=true the response is multipart/mixed: the JSON, then the content of
+   * every attachment (by sha2) the returned statements carry and this LRS holds.
+   */
+  async function sendMaybeMultipart(reply: FastifyReply, payload: unknown, statements: Array<Record<string, any>>, attachments: boolean) {
+    if (!attachments) return reply.type('application/json').send(payload);
+    const wanted = new Set<string>();
+    for (const st of statements) {
+      for (const a of [...(st.attachments ?? []), ...(st.object?.attachments ?? [])]) if (a.sha2) wanted.add(String(a.sha2).toLowerCase());
+    }
+    const found = await o.storage.getAttachments([...wanted]);
+    const m = buildMultipart(payload, found);
+    return reply.type(m.type).send(m.body);
+  }
 
   async function filterFromQuery(q: Record<string, unknown>): Promise<StatementFilter> {
     const match: Array<[string, string]> = [];
@@ -258,13 +267,54 @@ function decodeMore(s: string): MoreToken {
   }
 }
 
+/** The statement JSON and, for multipart/mixed, the attachment parts after it. */
+function readBody(req: FastifyRequest): { body: unknown; parts: Part[] } {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^multipart\/mixed\s*(;|$)/i.test(type)) return { body: parseJsonBody(req.body, type), parts: [] };
+  const all = parseMultipart(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), boundaryOf(type));
+  const [first, ...parts] = all;
+  if (!first || !/^application\/json\s*(;|$)/i.test(first.headers['content-type'] ?? '')) {
+    throw httpError(400, 'LRS_MULTIPART', 'the first part of a multipart/mixed request must be the statement JSON (Content-Type: application/json)');
+  }
+  return { body: parseJsonBytes(first.body), parts };
+}
+
 /**
- * With attachments=true the response must be multipart/mixed. This LRS stores no
- * attachment content (only fileUrl references), so the multipart has one JSON part.
+ * Matches attachment parts to the statements' attachments (xAPI 1.0.3 Attachments):
+ * every attachment without a fileUrl needs a part with its sha2, every part must belong to
+ * an attachment, and every part's bytes must hash to its X-Experience-API-Hash.
  */
-function sendMaybeMultipart(reply: FastifyReply, payload: unknown, attachments: boolean) {
-  if (!attachments) return reply.type('application/json').send(payload);
-  const boundary = `coursepack-${Date.now().toString(36)}`;
-  const body = `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(payload)}\r\n--${boundary}--\r\n`;
-  return reply.type(`multipart/mixed; boundary=${boundary}`).send(body);
+function attachmentContent(list: Array<Record<string, any>>, parts: Part[]): AttachmentRow[] {
+  const declared = new Map<string, { contentType: string; needsContent: boolean; path: string }>();
+  list.forEach((st, i) => {
+    const at = list.length > 1 ? `[${i}].` : '';
+    const all = [...(st.attachments ?? []).map((a: any, j: number) => [a, `${at}attachments[${j}]`]), ...(st.object?.attachments ?? []).map((a: any, j: number) => [a, `${at}object.attachments[${j}]`])];
+    for (const [a, path] of all) {
+      const sha2 = String(a.sha2).toLowerCase();
+      const prev = declared.get(sha2);
+      declared.set(sha2, { contentType: a.contentType, needsContent: (prev?.needsContent ?? false) || !a.fileUrl, path: prev?.path ?? path });
+    }
+  });
+  const byHash = new Map<string, Part>();
+  for (const [i, p] of parts.entries()) {
+    const hash = p.headers['x-experience-api-hash']?.toLowerCase();
+    if (!hash) throw httpError(400, 'LRS_MULTIPART', `attachment part ${i + 1} has no X-Experience-API-Hash header`);
+    const enc = p.headers['content-transfer-encoding'];
+    if (enc && enc.toLowerCase() !== 'binary') throw httpError(400, 'LRS_MULTIPART', `attachment part ${i + 1}: Content-Transfer-Encoding must be binary`);
+    if (!declared.has(hash)) throw httpError(400, 'LRS_ATTACHMENT_UNREFERENCED', `attachment part ${i + 1} (${hash}) belongs to no attachment in the statements`);
+    if (!sha2Matches(p.body, hash)) throw httpError(400, 'LRS_ATTACHMENT_HASH', `attachment part ${i + 1}: its content does not match its SHA-2 ${hash}`);
+    byHash.set(hash, p);
+  }
+  const out: AttachmentRow[] = [];
+  for (const [sha2, d] of declared) {
+    const part = byHash.get(sha2);
+    if (!part) {
+      if (d.needsContent) {
+        throw httpError(400, 'LRS_ATTACHMENT_MISSING', 'an attachment without fileUrl needs its content as a multipart/mixed part with X-Experience-API-Hash', { path: `${d.path}.sha2` });
+      }
+      continue;
+    }
+    out.push({ sha2, contentType: part.headers['content-type'] ?? d.contentType, content: Buffer.from(part.body) });
+  }
+  return out;
 }

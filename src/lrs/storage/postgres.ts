@@ -52,9 +52,12 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
 
   return {
     kind: 'postgres',
-    async insertStatements(rows, activities) {
+    async insertStatements(rows, activities, attachments = []) {
       if (rows.length === 0) return;
       await tx(async (c) => {
+        for (const a of attachments) {
+          await c.query('INSERT INTO attachments (sha2, content_type, content) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [a.sha2.toLowerCase(), a.contentType, a.content]);
+        }
         // One round trip for the rows, their filter index and "voided on arrival" (a voiding
         // statement that came first); conflicts and voiding are rare and checked after.
         const idxIds: string[] = [];
@@ -129,6 +132,11 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     async maxSeq() {
       const r = await pool.query('SELECT MAX(seq) AS m FROM statements');
       return Number(r.rows[0].m ?? 0);
+    },
+    async getAttachments(sha2s) {
+      if (sha2s.length === 0) return [];
+      const r = await pool.query('SELECT sha2, content_type, content FROM attachments WHERE sha2 = ANY($1::text[])', [sha2s.map((x) => x.toLowerCase())]);
+      return r.rows.map((row) => ({ sha2: row.sha2, contentType: row.content_type, content: Buffer.from(row.content) }));
     },
     async getActivity(id) {
       const r = await pool.query('SELECT definition FROM activities WHERE id = $1', [id]);

@@ -36,6 +36,7 @@ export function schemaSql(pg: boolean): string[] {
       PRIMARY KEY (h, seq)
     )${noRowid}`,
     `CREATE TABLE IF NOT EXISTS activities (id TEXT PRIMARY KEY, definition TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS attachments (sha2 TEXT PRIMARY KEY, content_type TEXT NOT NULL, content ${blob} NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS documents (
       kind TEXT NOT NULL,
       activity_id TEXT NOT NULL,

@@ -10,6 +10,7 @@ import { indexHash, schemaSql, statementQuery } from './sql.ts';
 import {
   ConflictError,
   type ActivityRow,
+  type AttachmentRow,
   type Doc,
   type DocDecision,
   type DocKey,
@@ -39,6 +40,7 @@ export function openSqlite(path: string): Storage {
     ),
     voidTarget: db.prepare('UPDATE statements SET voided = 1 WHERE id = ? AND void_target IS NULL'),
     index: db.prepare('INSERT OR IGNORE INTO statement_index (h, seq) VALUES (?, ?)'),
+    attachmentInsert: db.prepare('INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)'),
     activityInsert: db.prepare('INSERT OR IGNORE INTO activities (id, definition) VALUES (?, ?)'),
     activityUpsert: db.prepare(
       'INSERT INTO activities (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition WHERE definition <> excluded.definition',
@@ -69,7 +71,8 @@ export function openSqlite(path: string): Storage {
     countKeys: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM keys'),
   };
 
-  const insertAll = db.transaction((rows: StatementRow[], activities: ActivityRow[]) => {
+  const insertAll = db.transaction((rows: StatementRow[], activities: ActivityRow[], attachments: AttachmentRow[]) => {
+    for (const a of attachments) q.attachmentInsert.run(a.sha2.toLowerCase(), a.contentType, a.content);
     for (const r of rows) {
       const existing = q.hashById.get(r.id);
       if (existing) {
@@ -89,6 +92,7 @@ export function openSqlite(path: string): Storage {
   interface Job {
     rows: StatementRow[];
     activities: ActivityRow[];
+    attachments: AttachmentRow[];
     resolve: () => void;
     reject: (e: unknown) => void;
   }
@@ -98,7 +102,7 @@ export function openSqlite(path: string): Storage {
   const group = db.transaction((jobs: Job[]) =>
     jobs.map((j) => {
       try {
-        insertAll(j.rows, j.activities);
+        insertAll(j.rows, j.activities, j.attachments);
         return undefined;
       } catch (e) {
         return e;
@@ -131,9 +135,9 @@ export function openSqlite(path: string): Storage {
 
   return {
     kind: 'sqlite',
-    insertStatements(rows, activities) {
+    insertStatements(rows, activities, attachments = []) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ rows, activities, resolve, reject });
+        queue.push({ rows, activities, attachments, resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -151,6 +155,15 @@ export function openSqlite(path: string): Storage {
     },
     async maxSeq() {
       return q.maxSeq.get()?.m ?? 0;
+    },
+    async getAttachments(sha2s) {
+      if (sha2s.length === 0) return [];
+      const rows = db
+        .prepare<string[], { sha2: string; content_type: string; content: Buffer }>(
+          `SELECT sha2, content_type, content FROM attachments WHERE sha2 IN (${sha2s.map(() => '?').join(', ')})`,
+        )
+        .all(...sha2s.map((x) => x.toLowerCase()));
+      return rows.map((r) => ({ sha2: r.sha2, contentType: r.content_type, content: Buffer.from(r.content) }));
     },
     async getActivity(id) {
       return q.getActivity.get(id)?.definition;

@@ -23,6 +23,13 @@ export interface ActivityRow {
   overwrite: boolean;
 }
 
+export interface AttachmentRow {
+  /** Hex SHA-2 of the content, as in the statement's attachment `sha2`. */
+  sha2: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface StatementFilter {
   /** [kind, value] pairs that must all match. */
   match: Array<[string, string]>;
@@ -84,7 +91,8 @@ export class ConflictError extends Error {
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   /** All-or-nothing. Rows whose id exists with the same hash are skipped; a different hash throws ConflictError. */
-  insertStatements(rows: StatementRow[], activities: ActivityRow[]): Promise<void>;
+  insertStatements(rows: StatementRow[], activities: ActivityRow[], attachments?: AttachmentRow[]): Promise<void>;
+  getAttachments(sha2s: string[]): Promise<AttachmentRow[]>;
   getStatement(id: string): Promise<{ json: string; voided: boolean; storedMs: number } | undefined>;
   queryStatements(f: StatementFilter): Promise<StatementHit[]>;
   maxSeq(): Promise<number>;
