@@ -3,7 +3,7 @@
 // library) send, query, page and void statements and read and write documents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import XAPIModule from '@xapi/xapi';
 import { BACKENDS, startTestLrs, stopPostgres, type TestLrs } from './helpers.ts';
 
@@ -61,6 +61,34 @@ describe.each(BACKENDS)('real clients, LRS on %s', (backend) => {
       const voided = await xapi.getVoidedStatement({ voidedStatementId: sent.data[0]! });
       expect(voided.data.id).toBe(sent.data[0]);
       await expect(xapi.getStatement({ statementId: sent.data[0]! })).rejects.toBeTruthy();
+    });
+
+    it('sends a statement with an attachment as multipart/mixed and reads it back', async () => {
+      const text = `certificate for ${learner.name} ${randomUUID()}`;
+      const bytes = new TextEncoder().encode(text);
+      const statementId = randomUUID();
+      await xapi.sendStatement({
+        statement: {
+          id: statementId,
+          actor: learner,
+          verb: XAPI.Verbs.COMPLETED,
+          object: { objectType: 'Activity', id: course },
+          attachments: [
+            {
+              usageType: XAPI.AttachmentUsages.CERTIFICATE_OF_COMPLETION,
+              display: { 'en-US': 'Certificate' },
+              contentType: 'text/plain',
+              length: bytes.length,
+              sha2: createHash('sha256').update(bytes).digest('hex'),
+            },
+          ],
+        },
+        attachments: [bytes.buffer],
+      });
+      const got = await xapi.getStatement({ statementId, attachments: true });
+      // The library splits the multipart answer into [statement, ...attachment contents].
+      expect(got.data[0].id).toBe(statementId);
+      expect(got.data[1]).toBe(text);
     });
 
     it('writes and reads state, and reads activities and agents', async () => {
