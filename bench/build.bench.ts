@@ -1,20 +1,28 @@
 // Build benchmark (issue 2). For generated courses of 10, 100 and 1000 pages (an image
-// on every page, a question every five pages) it reports build wall time, peak memory
-// (maxRSS of a child process that does only the build), package bytes, and the ratio
-// of build time to a floor measured in the same run: deflating and writing the very
-// same files the build produced, which no packager can beat. Also the runtime's
-// JS+CSS gzipped and the worst-case suspend_data. Targets: 1000 pages ≤ 3× the floor;
-// runtime ≤ 30 KB gzipped; suspend_data ≤ 4096 for 1000 pages and 200 questions.
+// on every page, a question every five pages) it reports the build time against a
+// floor measured in the same run: deflating and writing the very same files the build
+// produced, which no packager can beat. Each measurement is a fresh child process
+// (bench/build-child.ts), which builds once cold — what a user running the CLI sees —
+// and then again warm in the same process (a watch mode or a server would see that).
+// Also peak memory, package bytes, the runtime's JS+CSS gzipped and the worst-case
+// suspend_data. Targets: 1000 pages ≤ 3× the floor; runtime ≤ 30 KB gzipped;
+// suspend_data ≤ 4096 for 1000 pages and 200 questions. Output is Markdown for the README.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { generateCourse } from '../src/course/generate.ts';
 
+type Phases = Record<string, number>;
 interface ChildResult {
-  ms: number;
+  importMs: number;
+  processMs: number;
+  coldMs: number;
+  coldPhases: Phases;
+  warm: { ms: number; phases: Phases }[];
+  coldRssMiB: number;
   maxRssMiB: number;
   bytes: number;
   path: string;
@@ -22,56 +30,88 @@ interface ChildResult {
   files: number;
 }
 
-function buildInChild(courseDir: string, outDir: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/build-child.ts', courseDir, outDir], { encoding: 'utf8' });
+function buildInChild(courseDir: string, outDir: string, warm: number): ChildResult {
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'bench/build-child.ts', courseDir, outDir, String(warm)],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}\n${r.stdout}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 /** Deflate every file of the package and write them out: the floor for any packager. */
-function floorMs(files: Map<string, Buffer>, path: string): Promise<number> {
+async function floorMs(files: Map<string, Buffer>, path: string): Promise<number> {
   const start = performance.now();
   const parts: Buffer[] = [];
   for (const data of files.values()) parts.push(deflateRawSync(data));
-  return writeFile(path, Buffer.concat(parts)).then(() => performance.now() - start);
+  await writeFile(path, Buffer.concat(parts));
+  return performance.now() - start;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const ratio = (x: number, floor: number) => `${(x / floor).toFixed(1)}×`;
 
+const PHASES = ['load', 'render', 'package', 'validate', 'zip+write'];
+const loadAtStart = loadavg()[0]!;
 const rows: string[] = [];
+const phaseRows: string[] = [];
 for (const pages of [10, 100, 1000]) {
   const root = await mkdtemp(join(tmpdir(), `cp-bench-${pages}-`));
   const courseDir = join(root, 'course');
   await generateCourse(courseDir, { pages, questionEvery: 5, images: true });
   const runs = pages >= 1000 ? 3 : 5;
-  const builds: ChildResult[] = [];
+  const results: ChildResult[] = [];
   const floors: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const b = buildInChild(courseDir, join(root, 'out'));
-    builds.push(b);
+    const b = buildInChild(courseDir, join(root, 'out'), 2);
+    results.push(b);
     const zip = new AdmZip(await readFile(b.path));
     const files = new Map(zip.getEntries().map((e) => [e.entryName, e.getData()]));
-    floors.push(await floorMs(files, join(root, 'floor.bin')));
+    // Best of three: the floor is a lower bound, so take its best case (this only makes the ratios stricter).
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) best = Math.min(best, await floorMs(files, join(root, 'floor.bin')));
+    floors.push(best);
   }
-  const ms = median(builds.map((b) => b.ms));
   const floor = median(floors);
-  const last = builds[builds.length - 1];
+  const cold = median(results.map((b) => b.coldMs));
+  const processMs = median(results.map((b) => b.processMs));
+  // Each child's warm figure is its faster warm build; the row shows the median over children.
+  const warmOf = (b: ChildResult) => Math.min(...b.warm.map((w) => w.ms));
+  const warm = median(results.map(warmOf));
+  const last = results[results.length - 1]!;
   rows.push(
-    `| ${pages} | ${ms.toFixed(0)} ms | ${floor.toFixed(1)} ms | ${(ms / floor).toFixed(2)}× | ${Math.max(...builds.map((b) => b.maxRssMiB)).toFixed(0)} MiB | ${(last.bytes / 1024).toFixed(0)} KiB | ${last.files} | ${last.suspendData} |`,
+    `| ${pages} | ${last.files} | ${(last.bytes / 1024).toFixed(0)} KiB | ${floor.toFixed(1)} ms | ${ms(cold)} | ${ratio(cold, floor)} | ${ms(warm)} | ${ratio(warm, floor)} | ${ms(processMs)} | ${Math.max(...results.map((b) => b.coldRssMiB)).toFixed(0)} MiB | ${last.suspendData} |`,
   );
+  if (pages === 1000) {
+    const phase = (pick: (b: ChildResult) => Phases, p: string) => median(results.map((b) => pick(b)[p] ?? 0));
+    const fastestWarm = (b: ChildResult) => b.warm.reduce((x, y) => (y.ms < x.ms ? y : x)).phases;
+    phaseRows.push(`| cold | ${PHASES.map((p) => ms(phase((b) => b.coldPhases, p))).join(' | ')} | ${ms(cold)} |`);
+    phaseRows.push(`| warm | ${PHASES.map((p) => ms(phase(fastestWarm, p))).join(' | ')} | ${ms(warm)} |`);
+  }
   await rm(root, { recursive: true, force: true });
 }
 
-console.log('\nBuild (scorm12 target; median of runs; floor = deflate + write the same files, same run)\n');
-console.log('| pages | build | floor | build/floor | peak RSS | zip | files | suspend_data worst case |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  `\nBuild, scorm12 target (Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadAtStart.toFixed(1)} at start).`,
+);
+console.log('Median of 5 fresh processes (3 for 1000 pages). cold = first build in a fresh process; warm = a later build in');
+console.log('the same process; process = from Node start-up to the zip written; floor = deflate + write the same files.\n');
+console.log('| pages | files | zip | floor | cold build | cold/floor | warm build | warm/floor | process | peak RSS (cold) | suspend_data worst case |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
+
+console.log('\nPhases of the 1000-page build (median; phases end at the build\'s progress messages):\n');
+console.log(`| build | ${PHASES.join(' | ')} | total |`);
+console.log(`|---|${PHASES.map(() => '---').join('|')}|---|`);
+for (const r of phaseRows) console.log(r);
 
 // Runtime size: the JS and CSS every module ships, gzipped (level 9, as servers do).
 {
   const root = await mkdtemp(join(tmpdir(), 'cp-bench-rt-'));
   await generateCourse(join(root, 'course'), { pages: 10, questionEvery: 5, images: false });
-  const b = buildInChild(join(root, 'course'), join(root, 'out'));
+  const b = buildInChild(join(root, 'course'), join(root, 'out'), 0);
   const zip = new AdmZip(await readFile(b.path));
   let js = 0;
   let css = 0;
