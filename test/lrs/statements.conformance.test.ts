@@ -512,6 +512,17 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       expect(typeof r.json.more).toBe('string');
       expect((await c.get('statements', { more: 'garbage' })).status).toBe(400);
     });
+    it('a tampered more token cannot ask for more than a page or smuggle in bad filters', async () => {
+      const r = await c.get('statements', { limit: 1 });
+      const token = new URL(r.json.more, c.endpoint).searchParams.get('more')!;
+      const t = JSON.parse(Buffer.from(token, 'base64url').toString());
+      const huge = Buffer.from(JSON.stringify({ ...t, filter: { ...t.filter, limit: 1_000_000 } })).toString('base64url');
+      const page = await c.get('statements', { more: huge });
+      expect(page.status).toBe(200);
+      expect(page.json.statements.length).toBeLessThanOrEqual(500);
+      const bad = Buffer.from(JSON.stringify({ ...t, filter: { ...t.filter, sinceMs: '0 OR 1=1' } })).toString('base64url');
+      expect((await c.get('statements', { more: bad })).status).toBe(400);
+    });
   });
 
   describe('voiding', () => {

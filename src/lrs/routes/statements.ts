@@ -30,6 +30,12 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
   let lastNow = 0;
   // `stored` must never go backwards within a process, or since/until would skip statements.
   const now = () => (lastNow = Math.max(Date.now(), lastNow));
+  // Stored times handed out but not yet committed: Consistent-Through must stay before them.
+  const pending = new Map<number, number>();
+  const consistentThrough = () => {
+    const oldest = pending.size > 0 ? Math.min(...pending.keys()) - 1 : Math.max(Date.now(), lastNow);
+    return new Date(oldest).toISOString();
+  };
 
   async function store(req: FastifyRequest, list: unknown[], parts: Part[]): Promise<string[]> {
     const key = req.key!;
@@ -74,7 +80,6 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
         throw httpError(400, 'XAPI_VOID_VOIDING', `statement ${st.object.id} is itself a voiding statement and cannot be voided`, { path: 'object.id' });
       }
     }
-    const t = now();
     const inBatch = new Map((list as Array<Record<string, any>>).filter((s) => s.id).map((s) => [String(s.id).toLowerCase(), s]));
     const lookup = async (id: string) => {
       const hit = inBatch.get(id.toLowerCase());
@@ -82,11 +87,14 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
       const stored = await o.storage.getStatement(id.toLowerCase());
       return stored && JSON.parse(stored.json);
     };
-    const prepared = [];
+    const inherited: Array<Array<[string, string]> | undefined> = [];
     for (const st of list as Array<Record<string, any>>) {
-      const inherited = st.object.objectType === 'StatementRef' ? await inheritedIndex(st, lookup) : undefined;
-      prepared.push(prepareStatement(st, { key, homePage: o.homePage, now: t, inherited }));
+      inherited.push(st.object.objectType === 'StatementRef' ? await inheritedIndex(st, lookup) : undefined);
     }
+    // No await between taking the stored time and queueing the write, so stored order is commit order.
+    const t = now();
+    const prepared = (list as Array<Record<string, any>>).map((st, i) => prepareStatement(st, { key, homePage: o.homePage, now: t, inherited: inherited[i] }));
+    pending.set(t, (pending.get(t) ?? 0) + 1);
     try {
       await o.storage.insertStatements(
         prepared.map((p) => p.row),
@@ -98,6 +106,10 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
         throw httpError(409, 'XAPI_CONFLICT', `statement ${e.statementId} already exists with different content; statements are immutable`, { path: 'id' });
       }
       throw e;
+    } finally {
+      const n = pending.get(t)! - 1;
+      if (n === 0) pending.delete(t);
+      else pending.set(t, n);
     }
     return prepared.map((p) => p.row.id);
   }
@@ -134,7 +146,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     const unknown = Object.keys(q).filter((k) => !GET_PARAMS.has(k));
     if (unknown.length) throw httpError(400, 'LRS_PARAM', `unknown parameter ${unknown.join(', ')}`, { path: unknown[0] });
     const langs = parseAcceptLanguage(req.headers['accept-language']);
-    reply.header('X-Experience-API-Consistent-Through', new Date(Math.max(Date.now(), lastNow)).toISOString());
+    reply.header('X-Experience-API-Consistent-Through', consistentThrough());
     const format = (single(q.format, 'format') ?? 'exact') as Format;
     if (!['exact', 'ids', 'canonical'].includes(format)) throw httpError(400, 'LRS_PARAM', 'format must be ids, exact or canonical', { path: 'format' });
     const attachments = bool(q.attachments, 'attachments');
@@ -162,7 +174,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     let withAttachments = attachments;
     const more = single(q.more, 'more');
     if (more !== undefined) {
-      const t = decodeMore(more);
+      const t = decodeMore(more, o.maxLimit);
       filter = t.filter;
       fmt = t.format;
       withAttachments = t.attachments;
@@ -257,10 +269,17 @@ function encodeMore(t: MoreToken): string {
   return Buffer.from(JSON.stringify(t)).toString('base64url');
 }
 
-function decodeMore(s: string): MoreToken {
+function decodeMore(s: string, maxLimit: number): MoreToken {
   try {
     const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as MoreToken;
-    if (!t.filter || !Array.isArray(t.filter.match) || typeof t.filter.limit !== 'number') throw new Error('shape');
+    const f = t.filter;
+    const num = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+    const pairs = Array.isArray(f?.match) && f.match.every((m) => Array.isArray(m) && m.length === 2 && m.every((x) => typeof x === 'string'));
+    if (!pairs || !num(f.sinceMs) || !num(f.untilMs) || !num(f.upperSeq) || !num(f.afterSeq) || typeof f.limit !== 'number') throw new Error('shape');
+    if (!['exact', 'ids', 'canonical'].includes(t.format)) throw new Error('format');
+    // A token is client-held: never let it ask for more than a page.
+    f.limit = Math.max(1, Math.min(f.limit, maxLimit));
+    f.ascending = f.ascending === true;
     return t;
   } catch {
     throw httpError(400, 'LRS_PARAM', 'more is not a token this LRS issued', { path: 'more' });
