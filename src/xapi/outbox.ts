@@ -18,10 +18,14 @@
 // Browser-safe: no Node imports; Storage and fetch are injected for tests.
 import type { Actor } from '@xapi/xapi';
 
+/** The part of the Web Storage interface the outbox uses (window.localStorage in a browser). */
 export interface KeyValueStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  /** With these two, queues left under an earlier registration of the same learner are adopted. */
+  readonly length?: number;
+  key?(index: number): string | null;
 }
 
 /** Any xAPI statement that already has its id (src/xapi/profile.ts assigns one at creation). */
@@ -120,6 +124,22 @@ function actorKey(a: Actor): string {
 
 export function outboxKey(endpoint: string, actor: Actor, registration: string): string {
   return `${KEY_PREFIX}\n${endpoint}\n${actorKey(actor)}\n${registration}`;
+}
+
+/**
+ * Queues of the same endpoint and learner left under other registrations (an earlier
+ * attempt whose statements never left). Statements carry their own registration, so they
+ * can be sent from any queue; the outbox moves them into its own.
+ */
+function siblingKeys(storage: KeyValueStorage, own: string): string[] {
+  if (typeof storage.key !== 'function' || typeof storage.length !== 'number') return [];
+  const prefix = own.slice(0, own.lastIndexOf('\n') + 1);
+  const out: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const k = storage.key(i);
+    if (k && k !== own && k.startsWith(prefix)) out.push(k);
+  }
+  return out;
 }
 
 const bytes = (s: string): number => new TextEncoder().encode(s).length;
@@ -341,18 +361,25 @@ export function createOutbox(o: OutboxOptions): Outbox {
     return running;
   }
 
+  // Keepalive bodies still in flight count against the browser's 64 KiB quota.
+  let keepaliveInFlight = 0;
+
   function flushOnPageHide(): number {
     const q = load().q;
     const chosen: Entry[] = [];
     let size = 2;
     for (const e of q) {
       const n = bytes(JSON.stringify(e.s)) + 1;
-      if (size + n > keepaliveBytes) break;
+      if (size + n > keepaliveBytes - keepaliveInFlight) break;
       chosen.push(e);
       size += n;
     }
     if (chosen.length === 0) return 0;
     setUncertain(chosen, true);
+    keepaliveInFlight += size;
+    const settle = () => {
+      keepaliveInFlight -= size;
+    };
     try {
       doFetch(`${endpoint}statements`, {
         method: 'POST',
@@ -361,15 +388,16 @@ export function createOutbox(o: OutboxOptions): Outbox {
         keepalive: true,
       })
         .then((res) => {
-          // Only seen when the page survives (bfcache); otherwise the next launch resends.
+          settle();
+          // Only seen when the page lives on (hidden tab, bfcache); otherwise the next launch resends.
           if (res.ok) {
             remove(chosen);
             st.delivered += chosen.length;
             changed();
           }
-        })
-        .catch(() => {});
+        }, settle);
     } catch {
+      settle();
       return 0;
     }
     return chosen.length;
@@ -377,12 +405,32 @@ export function createOutbox(o: OutboxOptions): Outbox {
 
   const events = o.events === undefined ? ((globalThis as any).addEventListener ? (globalThis as unknown as EventTarget) : null) : o.events;
   const onPageHide = () => void flushOnPageHide();
+  // Mobile browsers may discard a hidden tab without pagehide; hiding is the last reliable moment.
+  const onVisibility = () => {
+    if ((globalThis as any).document?.visibilityState === 'hidden') flushOnPageHide();
+  };
   const onWake = () => void flush();
   events?.addEventListener('pagehide', onPageHide);
+  events?.addEventListener('visibilitychange', onVisibility);
   events?.addEventListener('pageshow', onWake);
   events?.addEventListener('online', onWake);
 
-  // Whatever an earlier launch left behind goes out now.
+  // Whatever an earlier launch left behind goes out now, including other registrations' queues.
+  try {
+    for (const k of siblingKeys(o.storage, key)) {
+      const raw = o.storage.getItem(k);
+      const b = raw ? (JSON.parse(raw) as Box) : null;
+      if (b && Array.isArray(b.q) && Array.isArray(b.r)) {
+        update((mine) => ({
+          q: [...b.q.filter((e) => !mine.q.some((x) => x.s.id === e.s.id)), ...mine.q],
+          r: [...b.r, ...mine.r].slice(-MAX_REJECTED),
+        }));
+        if (!st.storageError) o.storage.removeItem(k);
+      }
+    }
+  } catch {
+    // An unreadable neighbour stays where it is for a later launch.
+  }
   if (load().q.length > 0) schedule(0);
   changed();
 
@@ -411,6 +459,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       if (timer) clearTimeout(timer);
       timer = null;
       events?.removeEventListener('pagehide', onPageHide);
+      events?.removeEventListener('visibilitychange', onVisibility);
       events?.removeEventListener('pageshow', onWake);
       events?.removeEventListener('online', onWake);
     },

@@ -24,6 +24,12 @@ class MemoryStorage implements KeyValueStorage {
   removeItem(k: string) {
     this.map.delete(k);
   }
+  get length() {
+    return this.map.size;
+  }
+  key(i: number) {
+    return [...this.map.keys()][i] ?? null;
+  }
   copy(): MemoryStorage {
     const c = new MemoryStorage();
     for (const [k, v] of this.map) c.map.set(k, v);
@@ -239,6 +245,31 @@ describe('outbox against the embedded LRS', () => {
     const got = await stored(s.registration);
     expect(o.state().delivered).toBe(100);
     expect(got.map((x) => x.id).sort()).toEqual(list.map((x) => x.id).sort());
+  });
+
+  it('a launch with a new registration also sends what an earlier registration of the same learner left behind', async () => {
+    await lrs!.close();
+    lrs = undefined;
+    const storage = new MemoryStorage();
+    const before = session({ registration: randomUUID() });
+    const now = session({ registration: randomUUID() });
+    const stranger = session({ registration: randomUUID(), actor: { mbox: 'mailto:someone-else@example.org' } });
+    const old = outbox(storage, before);
+    const oldIds = statements(5, before).map((x) => (old.enqueue(x), x.id));
+    const theirs = outbox(storage, stranger, { batchDelayMs: 60_000 });
+    theirs.enqueue(P.initialized(stranger));
+    await until(() => old.state().failures >= 1);
+    old.stop();
+    theirs.stop();
+    await startLrs();
+    const o = outbox(storage, now);
+    const newIds = statements(2, now).map((x) => (o.enqueue(x), x.id));
+    await until(() => o.state().pending === 0 && !o.state().sending);
+    expect((await stored(before.registration)).map((x) => x.id).sort()).toEqual(oldIds.sort());
+    expect((await stored(now.registration)).map((x) => x.id).sort()).toEqual(newIds.sort());
+    // Another learner's queue on a shared computer is left alone.
+    expect(await stored(stranger.registration)).toEqual([]);
+    expect([...storage.map.keys()]).toEqual([outboxKey(endpoint(), stranger.actor, stranger.registration)]);
   });
 
   it('keeps one queue per endpoint, actor and registration', async () => {
