@@ -11,7 +11,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { startPreview, type PreviewEvent, type PreviewServer, type PreviewState } from '../../src/preview/server.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { scoFrame, visibleView } from '../helpers/learner.ts';
+import { answer, moduleDataOf, scoFrame, visibleView } from '../helpers/learner.ts';
 
 const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
 
@@ -72,7 +72,8 @@ beforeAll(async () => {
   cpSync(COURSE_DIR, courseDir, { recursive: true });
   server = await startPreview({ courseDir, port: 0, debounceMs: 80, onEvent: (e) => events.push(e) });
   browser = await launchChromium();
-  page = await browser.newPage();
+  // Wide enough that the SCO beside the panel gets its desktop layout (contents always open).
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(e.message));
 });
@@ -121,6 +122,27 @@ describe('coursepack preview (SCORM 1.2)', () => {
     expect(refused).toBe('');
     await expect.poll(async () => (await logRows('LMSGetValue')).at(-1)?.err).toMatch(/^404 /);
     expect(await page.locator('#log-body tr.failed').count()).toBeGreaterThan(0);
+  });
+
+  it('answering a question shows the interaction, and suspend_data is counted against 4096', async () => {
+    const html = await (await fetch(`${server.url}pkg/involving-patients/index.html`)).text();
+    const q = moduleDataOf(html).questions.find((x) => x.type === 'single-choice')!;
+    const frame = await sco();
+    const before = await visibleView(frame);
+    await answer(frame, q, true);
+    await expect.poll(() => page.locator('#interactions-body tr').count()).toBe(1);
+    const cells = await page.$$eval('#interactions-body td', (tds) => tds.map((td) => td.textContent));
+    expect(cells.slice(0, 3)).toEqual(['0', q.iid, 'choice']);
+    expect(cells[4]).toBe('correct');
+    expect(await page.locator('#interactions-count').innerText()).toBe('(1)');
+    await expect.poll(async () => (await logRows('LMSSetValue')).some((r) => r.args.startsWith('"cmi.suspend_data"'))).toBe(true);
+    const sent = (await logRows('LMSSetValue')).filter((r) => r.args.startsWith('"cmi.suspend_data"')).at(-1)!;
+    const value = (JSON.parse(`[${sent.args}]`) as string[])[1];
+    await expect.poll(() => cmi('suspend_data')).toBe(`${value.length} of 4096 characters (${Math.round((value.length / 4096) * 100)}%)`);
+    expect(await page.locator('#suspend-meter').evaluate((m) => (m as HTMLMeterElement).value)).toBe(value.length);
+    // Back where the learner was, for the relaunch test.
+    await frame.click(`.cp-toc a[href="#${before}"]`);
+    await expect.poll(() => cmi('lesson_location')).toBe(before);
   });
 
   it('"Relaunch (resume)" reloads the SCO on its page with entry resume; "New attempt" starts over', async () => {
@@ -191,6 +213,20 @@ describe('coursepack preview (SCORM 1.2)', () => {
     const frame = await sco();
     expect(await frame.locator('body').textContent()).toContain('Preview marker');
     expect(await cmi('entry')).toBe('resume');
+  });
+
+  it('values a SCO sends are shown as text, never as markup', async () => {
+    const frame = await sco();
+    const evil = '<img src=x onerror="window.parent.__pwned=1">';
+    const ret = await frame.evaluate((v) => {
+      const api = (window.parent as unknown as { API: { LMSSetValue(e: string, v: string): string } }).API;
+      return api.LMSSetValue('cmi.core.lesson_location', v);
+    }, evil);
+    expect(ret).toBe('true');
+    await expect.poll(() => cmi('lesson_location')).toBe(evil);
+    expect((await logRows('LMSSetValue')).at(-1)?.args).toBe(JSON.stringify('cmi.core.lesson_location') + ', ' + JSON.stringify(evil));
+    expect(await page.locator('#panel img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
   it('the player page has no serious accessibility violations and the browser only talked to the preview server', async () => {
