@@ -3,6 +3,7 @@
 // and rebuilds on change, and tells open pages over Server-Sent Events to reload. A
 // failed build is a page of problems, never a dead server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
@@ -88,16 +89,15 @@ function script(name: string): Promise<string> | undefined {
       const file = createRequire(import.meta.url).resolve('scorm-again/scorm12/min');
       found = readFile(file, 'utf8');
     } else {
-      found = stat(`${CLIENT_DIR}${name}.ts`).then(() =>
-        esbuild({
-          entryPoints: [`${CLIENT_DIR}${name}.ts`],
-          bundle: true,
-          format: 'iife',
-          target: 'es2019',
-          write: false,
-          logLevel: 'silent',
-        }).then((r) => r.outputFiles[0].text),
-      );
+      if (!existsSync(`${CLIENT_DIR}${name}.ts`)) return undefined;
+      found = esbuild({
+        entryPoints: [`${CLIENT_DIR}${name}.ts`],
+        bundle: true,
+        format: 'iife',
+        target: 'es2019',
+        write: false,
+        logLevel: 'silent',
+      }).then((r) => r.outputFiles[0].text);
     }
     found.catch(() => scripts.delete(name));
     scripts.set(name, found);
