@@ -1,10 +1,10 @@
 // Reading source files of a course: every read goes through the path-safety check
 // and reports a missing or escaping file at the place that named it.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { problem, type Problem } from '../errors.ts';
 import { parseYaml, type SourceYaml } from './yaml.ts';
 import { validateSchema, type SchemaKind } from './schema.ts';
-import { resolveInside, reasonText, toPosix } from './paths.ts';
+import { resolveInsideSync, reasonText, toPosix } from './paths.ts';
 
 /** Shared state while loading one course. */
 export interface LoadContext {
@@ -33,7 +33,7 @@ export async function readYamlFile(
   kind: SchemaKind,
   opts: { required: boolean; listedAt?: ListedAt },
 ): Promise<SourceYaml | undefined> {
-  const text = await readSourceFile(ctx, rel, opts);
+  const text = readSourceFile(ctx, rel, opts);
   if (text === undefined) return undefined;
   const { source, problems } = parseYaml(text, rel);
   ctx.problems.push(...problems);
@@ -42,13 +42,16 @@ export async function readYamlFile(
   return source;
 }
 
-/** Read a text file inside the course folder, reporting missing files and escapes. */
-export async function readSourceFile(
+/**
+ * Read a text file inside the course folder, reporting missing files and escapes.
+ * Synchronous like resolveInsideSync, and for the same reason: many small files.
+ */
+export function readSourceFile(
   ctx: LoadContext,
   rel: string,
   opts: { required: boolean; listedAt?: ListedAt },
-): Promise<string | undefined> {
-  const r = await resolveInside(ctx.rootReal, ctx.root, rel);
+): string | undefined {
+  const r = resolveInsideSync(ctx.rootReal, ctx.root, rel);
   const where = opts.listedAt ?? { file: rel };
   if (!r.ok) {
     if (r.reason === 'missing' && !opts.required) return undefined;
@@ -66,5 +69,5 @@ export async function readSourceFile(
     ctx.problems.push(problem('COURSE_MISSING_FILE', `'${rel}' is a folder, not a file`, { ...where, hint: 'Name the file itself, e.g. pages/01-intro.md.' }));
     return undefined;
   }
-  return (await readFile(r.real, 'utf8')).replace(/^\uFEFF/, '');
+  return readFileSync(r.real, 'utf8').replace(/^\uFEFF/, '');
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CoursepackError, problem, type Problem } from '../errors.ts';
 import type { Course } from './types.ts';
 import { locate } from './yaml.ts';
-import { resolveInside, reasonText } from './paths.ts';
+import { resolveInsideSync, reasonText } from './paths.ts';
 import { readYamlFile, type LoadContext } from './files.ts';
 import { loadModule } from './module.ts';
 import { asString, asArray, asBool, asObject } from './values.ts';
@@ -77,7 +77,7 @@ export async function loadCourse(dir: string): Promise<{ course: Course; warning
       continue;
     }
     seenFolders.add(folder);
-    const resolved = await resolveInside(rootReal, root, folder);
+    const resolved = resolveInsideSync(rootReal, root, folder);
     if (!resolved.ok) {
       const { message, hint } = reasonText(resolved.reason, folder);
       ctx.problems.push(

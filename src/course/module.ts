@@ -1,17 +1,17 @@
 // One module folder: module.yaml, its Markdown pages, activities.yaml,
 // glossary.yaml, reading.yaml and assets/. Builds the typed Module and checks every
 // reference between these files (images, [[terms]], activity placement, answers).
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { problem, type Problem } from '../errors.ts';
 import type { Activity, Asset, GlossaryTerm, Module, Page, Question, Reading, Choice } from './types.ts';
 import { readSourceFile, readYamlFile, type LoadContext } from './files.ts';
 import { parseYaml, locate, type SourceYaml } from './yaml.ts';
 import { validateSchema } from './schema.ts';
-import { resolveInside, reasonText, unsafeReason } from './paths.ts';
+import { resolveInsideSync, reasonText, unsafeReason } from './paths.ts';
 import { scanMarkdown, splitFrontMatter } from './markdown.ts';
 import { didYouMean } from './suggest.ts';
-import { asArray, asBool, asNumber, asObject, asString, mapLimit } from './values.ts';
+import { asArray, asBool, asNumber, asObject, asString } from './values.ts';
 
 const ID_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Characters that survive zip entries, manifest hrefs and URLs unescaped in every LMS. */
@@ -74,7 +74,7 @@ export async function loadModule(ctx: LoadContext, folder: string): Promise<Load
     listed.add(norm);
     jobs.push({ rel, norm, listedAt });
   }
-  const texts = await mapLimit(jobs, 32, (j) => readSourceFile(ctx, j.rel, { required: true, listedAt: j.listedAt }));
+  const texts = jobs.map((j) => readSourceFile(ctx, j.rel, { required: true, listedAt: j.listedAt }));
   jobs.forEach((job, k) => {
     const text = texts[k];
     if (text === undefined) return;
@@ -153,7 +153,7 @@ function loadPage(file: string, text: string, problems: Problem[]): { page: Page
 async function warnUnlistedPages(ctx: LoadContext, folder: string, listed: Set<string>): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(path.join(ctx.root, folder, 'pages'));
+    names = readdirSync(path.join(ctx.root, folder, 'pages'));
   } catch {
     return;
   }
@@ -205,16 +205,14 @@ async function scanAssets(ctx: LoadContext, folder: string): Promise<AssetScan> 
   const walk = async (relInModule: string): Promise<void> => {
     let entries;
     try {
-      entries = await readdir(path.join(ctx.root, folder, relInModule), { withFileTypes: true });
+      entries = readdirSync(path.join(ctx.root, folder, relInModule), { withFileTypes: true });
     } catch {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Dotfiles (.DS_Store, editor swap files) never belong in a package.
     const visible = entries.filter((e) => !e.name.startsWith('.'));
-    const resolved = await mapLimit(visible, 32, (e) =>
-      resolveInside(ctx.rootReal, ctx.root, `${folder}/${relInModule}/${e.name}`),
-    );
+    const resolved = visible.map((e) => resolveInsideSync(ctx.rootReal, ctx.root, `${folder}/${relInModule}/${e.name}`));
     for (let k = 0; k < visible.length; k++) {
       const e = visible[k]!;
       const r = resolved[k]!;

@@ -1,7 +1,7 @@
 // Path safety: every file a course names must stay inside the course folder. A
 // package built from a course must never pick up files from elsewhere on the
 // author's disk, whether by "..", an absolute path or a symbolic link.
-import { realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export type Resolved =
@@ -19,20 +19,24 @@ export function unsafeReason(rel: string): 'absolute' | 'dotdot' | 'backslash' |
 /**
  * Resolve `rel` (POSIX, relative to `baseAbs`) and make sure it, and its real path
  * after following symlinks, stays within `rootReal` (the course folder's real path).
+ *
+ * Synchronous on purpose: a course is hundreds to thousands of small files, and one
+ * blocking realpath+stat costs a few microseconds where the promise round trip through
+ * the libuv pool costs tens (1000 pages: ~10 ms instead of ~50 ms, bench/build.bench.ts).
  */
-export async function resolveInside(rootReal: string, baseAbs: string, rel: string): Promise<Resolved> {
+export function resolveInsideSync(rootReal: string, baseAbs: string, rel: string): Resolved {
   const bad = unsafeReason(rel);
   if (bad) return { ok: false, reason: bad };
   const abs = path.resolve(baseAbs, rel);
   let real: string;
   try {
-    real = await realpath(abs);
+    real = realpathSync(abs);
   } catch {
     // Absent, or a dangling symlink: either way there is nothing to package.
     return { ok: false, reason: 'missing' };
   }
   if (!isWithin(rootReal, real)) return { ok: false, reason: 'symlink-escape' };
-  const st = await stat(real);
+  const st = statSync(real);
   return { ok: true, abs, real, isDir: st.isDirectory(), bytes: st.size };
 }
 
