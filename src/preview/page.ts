@@ -153,7 +153,7 @@ ${row('cmi-comments', 'comments')}
     </div>
     <div class="scroll log" role="region" aria-labelledby="log-h" tabindex="0">
       <table id="log">
-        <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Call</th><th scope="col">Arguments</th><th scope="col">Returns</th><th scope="col">Error (LMSGetLastError)</th></tr></thead>
+        <thead><tr><th scope="col">#</th><th scope="col">Time (s)</th><th scope="col">Call</th><th scope="col">Arguments</th><th scope="col">Returns</th><th scope="col">Error</th></tr></thead>
         <tbody id="log-body"></tbody>
       </table>
     </div>

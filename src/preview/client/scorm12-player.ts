@@ -143,7 +143,7 @@ function startPlayer(): void {
     if (code && code !== '0') tr.classList.add('failed');
     const cells = [
       String(++seq),
-      `+${((performance.now() - launchedAt) / 1000).toFixed(3)} s`,
+      ((performance.now() - launchedAt) / 1000).toFixed(3),
       name,
       args.map((a) => JSON.stringify(a)).join(', '),
       JSON.stringify(ret),
