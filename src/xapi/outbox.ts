@@ -159,7 +159,13 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const random = o.random ?? Math.random;
   let auth = o.auth;
 
-  let memory: Box = { q: [], r: [] };
+  /** The queue as this instance knows it; written through to storage once per task. */
+  let box: Box = { q: [], r: [] };
+  /** Ids this instance delivered or rejected, so another tab's older copy cannot bring them back. */
+  const gone = new Set<string>();
+  /** What this instance last read or wrote under its key: unchanged storage needs no parsing. */
+  let lastRaw: string | null = null;
+  let writeQueued = false;
   const st: OutboxState = { pending: 0, rejected: 0, sending: false, failures: 0, retryInMs: null, lastError: null, delivered: 0, storageError: null };
   const listeners = new Set<(s: OutboxState) => void>();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -167,25 +173,43 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let running: Promise<void> | null = null;
   let stopped = false;
 
-  // Every change re-reads storage first, so two tabs of one attempt add to one queue.
-  function load(): Box {
+  function parseBox(raw: string | null): Box | null {
+    if (!raw) return null;
     try {
-      const raw = o.storage.getItem(key);
-      if (raw && !st.storageError) {
-        const b = JSON.parse(raw) as Box;
-        if (Array.isArray(b.q) && Array.isArray(b.r)) memory = b;
-      }
+      const b = JSON.parse(raw) as Box;
+      return Array.isArray(b?.q) && Array.isArray(b?.r) ? b : null;
     } catch {
-      // Unreadable storage: the in-memory copy is the queue.
+      return null;
     }
-    return memory;
   }
 
-  function save(b: Box): void {
-    memory = b;
+  /** Adds entries another tab (or an earlier launch) wrote under a key and this instance has not seen. */
+  function absorb(b: Box | null): void {
+    if (!b) return;
+    const have = new Set(box.q.map((e) => e.s.id));
+    const extra = b.q.filter((e) => e?.s && typeof e.s.id === 'string' && !have.has(e.s.id) && !gone.has(e.s.id));
+    const haveR = new Set(box.r.map((r) => r.statement.id));
+    const extraR = b.r.filter((r) => r?.statement && !haveR.has(r.statement.id));
+    if (extra.length) box = { ...box, q: [...box.q, ...extra] };
+    if (extraR.length) box = { ...box, r: [...extraR, ...box.r].slice(-MAX_REJECTED) };
+  }
+
+  // Storage is written once per task (a microtask after the last change), so a burst of
+  // enqueues costs one write; the microtask still runs before the page can go away.
+  // Before writing, whatever another tab of the same attempt added is merged in.
+  function write(): void {
+    writeQueued = false;
     try {
-      if (b.q.length === 0 && b.r.length === 0) o.storage.removeItem(key);
-      else o.storage.setItem(key, JSON.stringify(b));
+      const raw = o.storage.getItem(key);
+      if (raw !== lastRaw) absorb(parseBox(raw));
+    } catch {
+      // Unreadable storage: this instance's copy is the queue.
+    }
+    const raw = box.q.length || box.r.length ? JSON.stringify(box) : null;
+    try {
+      if (raw === null) o.storage.removeItem(key);
+      else o.storage.setItem(key, raw);
+      lastRaw = raw;
       st.storageError = null;
     } catch (e) {
       st.storageError = String((e as Error)?.message ?? e);
@@ -194,21 +218,27 @@ export function createOutbox(o: OutboxOptions): Outbox {
   }
 
   function changed(): void {
-    st.pending = memory.q.length;
-    st.rejected = memory.r.length;
+    st.pending = box.q.length;
+    st.rejected = box.r.length;
     const snapshot = { ...st };
     for (const l of listeners) l(snapshot);
   }
 
   function update(fn: (b: Box) => Box): void {
-    save(fn(load()));
+    box = fn(box);
+    changed();
+    if (!writeQueued) {
+      writeQueued = true;
+      queueMicrotask(write);
+    }
   }
 
   const idsOf = (entries: Entry[]) => new Set(entries.map((e) => e.s.id));
 
   function remove(entries: Entry[]): void {
-    const gone = idsOf(entries);
-    update((b) => ({ ...b, q: b.q.filter((e) => !gone.has(e.s.id)) }));
+    const these = idsOf(entries);
+    for (const id of these) gone.add(id);
+    update((b) => ({ ...b, q: b.q.filter((e) => !these.has(e.s.id)) }));
   }
 
   function setUncertain(entries: Entry[], on: boolean, only?: Set<string>): void {
@@ -224,6 +254,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   }
 
   function reject(e: Entry, status: number, reason: string): void {
+    gone.add(e.s.id);
     update((b) => ({
       q: b.q.filter((x) => x.s.id !== e.s.id),
       r: [...b.r, { statement: e.s, status, reason, at: new Date().toISOString() }].slice(-MAX_REJECTED),
@@ -325,7 +356,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
     changed();
     try {
       for (;;) {
-        const q = load().q;
+        const q = box.q;
         if (q.length === 0 || stopped) break;
         const out = await deliver(q.slice(0, batchSize));
         if (out.kind === 'retry') {
@@ -365,7 +396,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let keepaliveInFlight = 0;
 
   function flushOnPageHide(): number {
-    const q = load().q;
+    const q = box.q;
     const chosen: Entry[] = [];
     let size = 2;
     for (const e of q) {
@@ -417,34 +448,34 @@ export function createOutbox(o: OutboxOptions): Outbox {
 
   // Whatever an earlier launch left behind goes out now, including other registrations' queues.
   try {
-    for (const k of siblingKeys(o.storage, key)) {
-      const raw = o.storage.getItem(k);
-      const b = raw ? (JSON.parse(raw) as Box) : null;
-      if (b && Array.isArray(b.q) && Array.isArray(b.r)) {
-        update((mine) => ({
-          q: [...b.q.filter((e) => !mine.q.some((x) => x.s.id === e.s.id)), ...mine.q],
-          r: [...b.r, ...mine.r].slice(-MAX_REJECTED),
-        }));
-        if (!st.storageError) o.storage.removeItem(k);
-      }
+    lastRaw = o.storage.getItem(key);
+    absorb(parseBox(lastRaw));
+    const siblings = siblingKeys(o.storage, key);
+    for (const k of siblings) absorb(parseBox(o.storage.getItem(k)));
+    if (siblings.length) {
+      // Written under our key first, removed from theirs after: a crash in between duplicates, never loses.
+      write();
+      if (!st.storageError) for (const k of siblings) o.storage.removeItem(k);
     }
   } catch {
-    // An unreadable neighbour stays where it is for a later launch.
+    // Unreadable storage: start with an empty queue in memory.
   }
-  if (load().q.length > 0) schedule(0);
+  if (box.q.length > 0) schedule(0);
   changed();
 
   return {
     enqueue(s) {
       if (!s || typeof s.id !== 'string') throw new TypeError('a statement needs its id before it is queued');
-      update((b) => (b.q.some((e) => e.s.id === s.id) ? b : { ...b, q: [...b.q, { s }] }));
+      if (box.q.some((e) => e.s.id === s.id)) return;
+      box.q.push({ s });
+      update((b) => b);
       if (retrying || stopped) return;
-      if (memory.q.length >= batchSize) void flush();
+      if (box.q.length >= batchSize) void flush();
       else if (!timer) schedule(batchDelay);
     },
     flush,
-    pending: () => load().q.map((e) => e.s),
-    rejected: () => load().r.slice(),
+    pending: () => box.q.map((e) => e.s),
+    rejected: () => box.r.slice(),
     state: () => ({ ...st }),
     onChange(l) {
       listeners.add(l);

@@ -1,7 +1,7 @@
 // The outbox in real headless Chromium: src/xapi bundled by esbuild into a small page
 // served from a local node:http server, talking cross-origin to the embedded LRS.
-// Statements queued while the LRS is unreachable survive the page closing and are
-// delivered by the next launch; statements queued just before close leave with the
+// Statements queued while the LRS is unreachable survive the browser closing and are
+// delivered by the next launch (same profile on disk); statements queued just before close leave with the
 // pagehide keepalive request, and the next launch's resend does not duplicate them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.ts';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, launchChromium } from '../helpers/browser.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 
 let dir: string;
@@ -90,24 +90,32 @@ async function until(cond: () => Promise<boolean>, ms = 15_000): Promise<void> {
 }
 
 describe('outbox in Chromium', () => {
-  it('statements queued while the LRS is down survive closing the page and arrive once on the next launch', async () => {
-    const context = await browser.newContext();
+  it('statements queued while the LRS is down survive closing the browser and arrive once on the next launch', async () => {
+    // A browser profile on disk, closed and started again: a real "next launch".
+    const profile = join(dir, 'profile');
+    const open = () => chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const registration = randomUUID();
+    await stopLrs();
+    let context = await open();
+    let ids: string[];
     try {
-      const registration = randomUUID();
-      await stopLrs();
       const first = await launch(context, registration);
-      const ids: string[] = await first.evaluate(() => (window as any).xapiTest.enqueue(20));
+      ids = await first.evaluate(() => (window as any).xapiTest.enqueue(20));
       await first.waitForFunction(() => (window as any).xapiTest.state().failures >= 2);
       expect(await first.evaluate(() => (window as any).xapiTest.pending())).toEqual(ids);
       await first.close({ runBeforeUnload: true });
+    } finally {
+      await context.close();
+    }
 
-      await startLrs();
-      expect(await stored(registration)).toEqual([]);
+    await startLrs();
+    expect(await stored(registration)).toEqual([]);
+    context = await open();
+    try {
       const second = await launch(context, registration);
       await second.waitForFunction(() => (window as any).xapiTest.state().pending === 0, undefined, { timeout: 15_000 });
       expect((await stored(registration)).sort()).toEqual([...ids].sort());
       expect(await second.evaluate(() => (window as any).xapiTest.state().rejected)).toBe(0);
-      await second.close();
     } finally {
       await context.close();
     }

@@ -283,7 +283,10 @@ describe('outbox against the embedded LRS', () => {
     ob.enqueue(P.terminated(b));
     expect(oa.pending().length).toBe(1);
     expect(ob.pending().length).toBe(2);
+    // Written through once the current task's changes are done.
+    await Promise.resolve();
     expect(storage.map.size).toBe(2);
+    expect(JSON.parse(storage.getItem(outboxKey(endpoint(), b.actor, b.registration))!).q.length).toBe(2);
   });
 
   it('409 for a statement whose earlier response was lost counts as delivered (LRSs that answer 409 to any known id)', async () => {
