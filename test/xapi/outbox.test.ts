@@ -272,6 +272,48 @@ describe('outbox against the embedded LRS', () => {
     expect([...storage.map.keys()]).toEqual([outboxKey(endpoint(), stranger.actor, stranger.registration)]);
   });
 
+  it('two tabs of one attempt share one queue in storage; nothing either queued is lost', async () => {
+    await lrs!.close();
+    lrs = undefined;
+    const storage = new MemoryStorage();
+    const s = session({ registration: randomUUID() });
+    const tabA = outbox(storage, s, { batchDelayMs: 60_000 });
+    const tabB = outbox(storage, s, { batchDelayMs: 60_000 });
+    const a = statements(3, s);
+    const b = statements(2, s);
+    a.forEach((x) => tabA.enqueue(x));
+    await Promise.resolve();
+    b.forEach((x) => tabB.enqueue(x));
+    await Promise.resolve();
+    tabA.enqueue(P.terminated(s));
+    await Promise.resolve();
+    tabA.stop();
+    tabB.stop();
+    const saved = JSON.parse(storage.getItem(outboxKey(endpoint(), s.actor, s.registration))!);
+    expect(saved.q.length).toBe(6);
+    await startLrs();
+    const next = outbox(storage, s);
+    await until(() => next.state().pending === 0 && !next.state().sending);
+    expect((await stored(s.registration)).length).toBe(6);
+  });
+
+  it('when localStorage refuses writes the statements are still delivered and the state says why', async () => {
+    const full: KeyValueStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError: the quota has been exceeded');
+      },
+      removeItem: () => {},
+    };
+    const s = session({ registration: randomUUID() });
+    const o = outbox(full, s);
+    statements(3, s).forEach((x) => o.enqueue(x));
+    await Promise.resolve();
+    expect(o.state().storageError).toMatch(/quota/);
+    await until(() => o.state().pending === 0 && !o.state().sending);
+    expect((await stored(s.registration)).length).toBe(3);
+  });
+
   it('keeps one queue per endpoint, actor and registration', async () => {
     const storage = new MemoryStorage();
     const a = session({ registration: randomUUID() });
