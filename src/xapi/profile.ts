@@ -4,7 +4,7 @@
 // runtime, the xAPI bundle and the cmi5 AU all send the same statements; the rules are
 // written down in docs/xapi-profile.md and checked by schemas/statement.schema.json.
 // Browser-safe: no Node imports (only type imports).
-import type { Actor, Extensions } from '@xapi/xapi';
+import type { Actor, Extensions, Statement as XapiStatement } from '@xapi/xapi';
 import type { Answer } from '../runtime/suspend-data.ts';
 import { CoursepackError, problem } from '../errors.ts';
 import * as ids from './ids.ts';
@@ -123,6 +123,9 @@ export interface Statement {
   context: Context;
   timestamp: string;
 }
+
+/** Compile-time check: every profile statement is an @xapi/xapi Statement (sendable with its client). */
+export type AsXapiStatement<T extends XapiStatement = Statement> = T;
 
 // ---------------------------------------------------------------------------------
 // Inputs

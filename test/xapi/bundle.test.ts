@@ -11,7 +11,7 @@ describe('src/xapi bundle', () => {
   it('builds for the browser without Node built-ins and stays under 8 KB gzipped', async () => {
     const out = await build({
       stdin: {
-        contents: ['profile.ts', 'outbox.ts', 'ids.ts', 'course-input.ts'].map((f) => `export * from ${JSON.stringify(src(f))};`).join('\n'),
+        contents: ['index.ts', 'course-input.ts'].map((f) => `export * from ${JSON.stringify(src(f))};`).join('\n'),
         resolveDir: fileURLToPath(new URL('.', import.meta.url)),
         loader: 'ts',
       },
