@@ -1,25 +1,34 @@
 // No acknowledged statement is ever lost: the LRS process is SIGKILLed in the middle of
 // a stream of concurrent POSTs (single statements and batches); after a restart on the
-// same SQLite file every statement that got a 200 is there exactly once, and every
-// batch is either wholly present or wholly absent.
+// same SQLite file (or PostgreSQL database) every statement that got a 200 is there
+// exactly once, and every batch is either wholly present or wholly absent.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startLrsProcess, type LrsProcess } from './cli-process.ts';
-import { statement, xapiClient } from './helpers.ts';
+import { BACKENDS, freshDb, statement, stopPostgres, xapiClient } from './helpers.ts';
 
-describe('durability', () => {
+afterAll(stopPostgres);
+
+describe.each(BACKENDS)('durability on %s', (backend) => {
   const dir = mkdtempSync(join(tmpdir(), 'coursepack-durability-'));
   const running: LrsProcess[] = [];
+  let cleanup = async () => {};
   afterAll(async () => {
     for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    await cleanup();
   });
 
   it('every statement acknowledged before a SIGKILL is present exactly once after restart', async () => {
-    const db = join(dir, 'lrs.sqlite');
+    let db = join(dir, 'lrs.sqlite');
+    if (backend === 'postgres') {
+      const fresh = await freshDb('postgres');
+      db = fresh.db;
+      cleanup = fresh.cleanup;
+    }
     const first = await startLrsProcess(['--db', db, '--quiet', '--rate-limit', '0']);
     running.push(first);
     const creds = first.adminKey!;
