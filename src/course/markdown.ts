@@ -3,6 +3,7 @@
 // and column, using markdown-it's own parser so code spans and blocks are skipped.
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
+import { memo } from './memo.ts';
 
 export interface FrontMatterSplit {
   /** YAML text between the --- lines, or undefined when the page has none. */
@@ -35,9 +36,15 @@ export interface Ref {
 }
 
 const md = new MarkdownIt({ html: true, linkify: false });
+// Refs are only read by the loader, so the same array can be handed out again.
+const scanned = memo<string, Ref[]>();
 
 /** Every reference in a Markdown body, in document order. */
 export function scanMarkdown(body: string): Ref[] {
+  return scanned.get(body) ?? scanned.set(body, scanBody(body));
+}
+
+function scanBody(body: string): Ref[] {
   const lines = body.split('\n');
   const tokens = md.parse(body, {});
   const refs: Ref[] = [];

@@ -29,12 +29,23 @@ function compile(): Map<SchemaKind, ValidateFunction> {
   return map;
 }
 
+// Verdicts per parsed file (parseYaml hands out the same SourceYaml for the same text).
+const verdicts = new WeakMap<SourceYaml, Map<SchemaKind, Problem[]>>();
+
 /** Validate parsed YAML data against one of the schemas; [] when valid. */
 export function validateSchema(kind: SchemaKind, src: SourceYaml, data: unknown = src.data): Problem[] {
+  const cacheable = data === src.data;
+  const known = cacheable ? verdicts.get(src)?.get(kind) : undefined;
+  if (known) return [...known];
   validators ??= compile();
   const validate = validators.get(kind)!;
-  if (validate(data)) return [];
-  return humanise(validate.errors ?? [], src, kind);
+  const problems = validate(data) ? [] : humanise(validate.errors ?? [], src, kind);
+  if (cacheable) {
+    let byKind = verdicts.get(src);
+    if (!byKind) verdicts.set(src, (byKind = new Map()));
+    byKind.set(kind, problems);
+  }
+  return [...problems];
 }
 
 /** What the top of each file looks like, for hints on empty or wrongly shaped files. */

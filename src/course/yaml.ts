@@ -3,6 +3,7 @@
 // reported at the line and column of the offending key or value.
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { problem, type Problem } from '../errors.ts';
+import { memo } from './memo.ts';
 
 export interface Position {
   line: number;
@@ -19,12 +20,24 @@ export interface SourceYaml {
   data: unknown;
 }
 
+// The result is only ever read (every stage copies what it keeps), so it can be shared.
+const parsed = memo<string, { source: SourceYaml; problems: Problem[] }>();
+
 /** Parse one YAML text; syntax errors become COURSE_YAML problems with positions. */
 export function parseYaml(
   text: string,
   file: string,
   lineOffset = 0,
 ): { source: SourceYaml; problems: Problem[] } {
+  const key = `${file}\u0000${lineOffset}\u0000${text}`;
+  const hit = parsed.get(key);
+  if (hit) return { source: hit.source, problems: [...hit.problems] };
+  const result = parseYamlText(text, file, lineOffset);
+  parsed.set(key, result);
+  return { source: result.source, problems: [...result.problems] };
+}
+
+function parseYamlText(text: string, file: string, lineOffset: number): { source: SourceYaml; problems: Problem[] } {
   const lines = new LineCounter();
   // uniqueKeys: a repeated key is an error, not a silent override.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
