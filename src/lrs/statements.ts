@@ -81,8 +81,9 @@ export function indexOf(st: Json): Array<[string, string]> {
   add(KIND.registration, st.context?.registration);
   const obj = st.object;
   const objIsAgent = obj.objectType === 'Agent' || obj.objectType === 'Group';
-  for (const k of actorKeys(st.actor, false)) add(KIND.agent, k);
-  if (objIsAgent) for (const k of actorKeys(obj, false)) add(KIND.agent, k);
+  // A Group whose members include the agent matches the agent filter too.
+  for (const k of actorKeys(st.actor, true)) add(KIND.agent, k);
+  if (objIsAgent) for (const k of actorKeys(obj, true)) add(KIND.agent, k);
   const related = (s: Json) => {
     for (const k of actorKeys(s.actor, true)) add(KIND.relatedAgent, k);
     if (s.object.objectType === 'Agent' || s.object.objectType === 'Group') for (const k of actorKeys(s.object, true)) add(KIND.relatedAgent, k);
@@ -252,12 +253,37 @@ function canonicalise(v: unknown, langs: string[], key = ''): unknown {
 
 export type Format = 'exact' | 'ids' | 'canonical';
 
-export function renderStatement(json: string, format: Format, langs: string[]): Json {
+/** Activity ids whose canonical definitions a `canonical` rendering of these statements needs. */
+export function activityIdsIn(statements: Json[]): string[] {
+  const ids = new Set<string>();
+  const visit = (s: Json) => {
+    for (const a of [s.object, ...contextActivities(s.context)]) if (a && isActivity(a) && typeof a.id === 'string') ids.add(a.id);
+    if (s.object?.objectType === 'SubStatement') visit(s.object);
+  };
+  statements.forEach(visit);
+  return [...ids];
+}
+
+/** Puts the LRS's canonical definition on every Activity (canonical format). */
+function withCanonicalDefinitions(st: Json, defs: Map<string, Json>): Json {
+  const fix = (a: Json) => (isActivity(a) && defs.has(a.id) ? { ...a, definition: defs.get(a.id) } : a);
+  const visit = (s: Json): Json => {
+    const out: Json = { ...s, object: s.object.objectType === 'SubStatement' ? visit(s.object) : fix(s.object) };
+    const ca = s.context?.contextActivities;
+    if (ca) {
+      out.context = { ...s.context, contextActivities: Object.fromEntries(Object.entries(ca as Json).map(([k, v]) => [k, asList<Json>(v).map(fix)])) };
+    }
+    return out;
+  };
+  return visit(st);
+}
+
+export function renderStatement(json: string, format: Format, langs: string[], defs: Map<string, Json> = new Map()): Json {
   const st = JSON.parse(json);
   if (format === 'ids') return idsStatement(st);
   if (format === 'canonical') {
-    // names are language maps, but agent `name` is a plain string: canonicalise skips non-maps.
-    return canonicalise(st, langs) as Json;
+    // Language maps are narrowed to one language; agent `name` is a plain string and left alone.
+    return canonicalise(withCanonicalDefinitions(st, defs), langs) as Json;
   }
   return st;
 }

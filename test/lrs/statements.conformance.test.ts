@@ -466,6 +466,23 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       const exact = await c.get('statements', { statementId: ids.answer, format: 'exact' });
       expect(Object.keys(exact.json.verb.display)).toHaveLength(2);
     });
+    it('agent also matches a Group that has the agent as a member', async () => {
+      const member = { objectType: 'Agent', mbox: `mailto:${randomUUID()}@example.org` };
+      const group = statement({ actor: { objectType: 'Group', name: 'Team', member: [member, agent('other')] } });
+      const id = (await c.post('statements', group)).json[0];
+      expect((await c.get('statements', { agent: member })).json.statements.map((s: any) => s.id)).toEqual([id]);
+    });
+    it('format=canonical uses the LRS canonical activity definition, in the asked language', async () => {
+      const act = `http://example.org/canonical/${randomUUID()}`;
+      await c.post('statements', statement({ object: { id: act, definition: { name: { 'en-GB': 'Canonical', fr: 'Canonique' } } } }));
+      const writer = await t.client({ name: 'writer', scopes: ['statements:write'] });
+      const id = (await writer.post('statements', statement({ object: { id: act, definition: { name: { 'en-GB': 'Other' } } } }))).json[0];
+      const canon = await c.get('statements', { statementId: id, format: 'canonical' }, { 'accept-language': 'fr' });
+      expect(canon.json.object.definition.name).toEqual({ fr: 'Canonique' });
+      expect((await c.get('statements', { statementId: id })).json.object.definition.name).toEqual({ 'en-GB': 'Other' });
+      const list = await c.get('statements', { activity: act, format: 'canonical' }, { 'accept-language': 'en-GB' });
+      expect(list.json.statements.map((s: any) => s.object.definition.name)).toEqual([{ 'en-GB': 'Canonical' }, { 'en-GB': 'Canonical' }]);
+    });
     it('refuses unknown parameters, bad values, and statementId combined with filters', async () => {
       expect((await c.get('statements', { colour: 'red' })).status).toBe(400);
       expect((await c.get('statements', { agent: '{"name":"x"}' })).status).toBe(400);
@@ -474,6 +491,13 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       expect((await c.get('statements', { format: 'full' })).status).toBe(400);
       expect((await c.get('statements', { statementId: ids.launch, verb: verbs.launched })).status).toBe(400);
       expect((await c.get('statements', { statementId: randomUUID() })).status).toBe(404);
+    });
+    it('writes and errors on the Statement Resource carry X-Experience-API-Consistent-Through too', async () => {
+      const ok = await c.post('statements', statement());
+      expect(Date.parse(ok.headers.get('x-experience-api-consistent-through')!)).toBeGreaterThan(0);
+      const bad = await c.post('statements', '{');
+      expect(bad.status).toBe(400);
+      expect(Date.parse(bad.headers.get('x-experience-api-consistent-through')!)).toBeGreaterThan(0);
     });
     it('single GETs carry Last-Modified; every GET carries X-Experience-API-Consistent-Through', async () => {
       const one = await c.get('statements', { statementId: ids.pass });

@@ -8,7 +8,7 @@ import { allows, withinPrefix } from '../keys.ts';
 import { agentParam, httpError, LrsHttpError, parseJsonBody, parseJsonBytes, single } from '../http.ts';
 import { boundaryOf, buildMultipart, parseMultipart, sha2Matches, type Part } from '../multipart.ts';
 import { ConflictError, type AttachmentRow, type StatementFilter, type Storage } from '../storage/types.ts';
-import { activityIris, inheritedIndex, KIND, parseAcceptLanguage, prepareStatement, renderStatement, type Format } from '../statements.ts';
+import { activityIdsIn, activityIris, inheritedIndex, KIND, parseAcceptLanguage, prepareStatement, renderStatement, type Format } from '../statements.ts';
 import { isIri, isTimestamp, isUuid, validateStatement, VOIDED_VERB } from '../validate.ts';
 
 export interface StatementRouteOptions {
@@ -36,6 +36,22 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     const oldest = pending.size > 0 ? Math.min(...pending.keys()) - 1 : Math.max(Date.now(), lastNow);
     return new Date(oldest).toISOString();
   };
+
+  // Every Statement Resource response, writes and errors included, says how current reads are.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.split('?')[0] === `${o.basePath}statements`) reply.header('X-Experience-API-Consistent-Through', consistentThrough());
+  });
+
+  /** Canonical definitions for the activities in these statements (canonical format only). */
+  async function definitionsFor(jsons: string[], format: Format): Promise<Map<string, Record<string, any>>> {
+    const defs = new Map<string, Record<string, any>>();
+    if (format !== 'canonical') return defs;
+    for (const id of activityIdsIn(jsons.map((j) => JSON.parse(j)))) {
+      const d = await o.storage.getActivity(id);
+      if (d) defs.set(id, JSON.parse(d));
+    }
+    return defs;
+  }
 
   async function store(req: FastifyRequest, list: unknown[], parts: Part[]): Promise<string[]> {
     const key = req.key!;
@@ -146,7 +162,6 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     const unknown = Object.keys(q).filter((k) => !GET_PARAMS.has(k));
     if (unknown.length) throw httpError(400, 'LRS_PARAM', `unknown parameter ${unknown.join(', ')}`, { path: unknown[0] });
     const langs = parseAcceptLanguage(req.headers['accept-language']);
-    reply.header('X-Experience-API-Consistent-Through', consistentThrough());
     const format = (single(q.format, 'format') ?? 'exact') as Format;
     if (!['exact', 'ids', 'canonical'].includes(format)) throw httpError(400, 'LRS_PARAM', 'format must be ids, exact or canonical', { path: 'format' });
     const attachments = bool(q.attachments, 'attachments');
@@ -166,7 +181,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
         throw httpError(404, 'XAPI_NOT_FOUND', vid ? `no voided statement ${id}` : `no statement ${id}`);
       }
       reply.header('Last-Modified', new Date(found.storedMs).toUTCString());
-      return send(renderStatement(found.json, format, langs));
+      return send(renderStatement(found.json, format, langs, await definitionsFor([found.json], format)));
     }
 
     let filter: StatementFilter;
@@ -184,7 +199,8 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     }
     const hits = await o.storage.queryStatements({ ...filter, limit: filter.limit + 1 });
     const page = hits.slice(0, filter.limit);
-    const statements = page.map((h) => renderStatement(h.json, fmt, langs));
+    const defs = await definitionsFor(page.map((h) => h.json), fmt);
+    const statements = page.map((h) => renderStatement(h.json, fmt, langs, defs));
     let moreUrl = '';
     if (hits.length > filter.limit) {
       const next: StatementFilter = { ...filter, afterSeq: page[page.length - 1]!.seq };
