@@ -222,6 +222,12 @@ function activityView(a: Activity, env: MarkdownEnv) {
   };
 }
 
+/** Titles that read the same to a learner: case, spacing and a trailing full stop aside. */
+function sameTitle(a: string, b: string): boolean {
+  const norm = (t: string): string => t.normalize('NFC').trim().replace(/\s+/g, ' ').replace(/[.:]$/, '').toLowerCase();
+  return norm(a) === norm(b);
+}
+
 export function pageView(course: Course, module: Module, target: Target) {
   const env: MarkdownEnv = { glossary: new Map(module.glossary.map((g) => [g.id, g])) };
   const placed = orderedActivities(module);
@@ -244,10 +250,14 @@ export function pageView(course: Course, module: Module, target: Target) {
   const fb = course.feedback;
   const subject = mailSubject(course, module);
   const data = moduleData(course, module, target);
+  // A one-module course is usually titled like its module: say the title once.
+  const showCourseTitle = !sameTitle(course.title, module.title);
   return {
     lang: course.language,
     course: { title: course.title, organisation: course.organisation },
-    showCourseTitle: course.title.trim() !== module.title.trim(),
+    showCourseTitle,
+    // The browser tab and an LMS pop-up show this: the module title, then the course's when it says something more.
+    documentTitle: showCourseTitle ? `${module.title} – ${course.title}` : module.title,
     module: {
       title: module.title,
       description: module.description ? renderMarkdown(module.description, { ...env, topHeading: 3 }) : '',

@@ -9,6 +9,17 @@ import { startUi, type Ui } from './ui.ts';
 
 const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
 const NO_LMS = 'No learning system was found, so progress may not be saved there. It is kept in this browser.';
+// How this launch records (see tracker.ts): said quietly, once, under the header.
+const MODE_NOTICE: Record<string, string> = {
+  review: 'Review mode: your answers are not recorded.',
+  browse: 'Browse mode: you can look around and try the questions; no score is recorded.',
+  'no-credit': 'This attempt is not for credit: your progress is kept, but your score does not count.',
+};
+
+function modeNotice(tracker: Tracker): string {
+  if (tracker.mode() !== 'normal') return MODE_NOTICE[tracker.mode()];
+  return tracker.credit() === 'no-credit' ? MODE_NOTICE['no-credit'] : '';
+}
 
 function start(): void {
   const printButton = document.getElementById('cp-print');
@@ -20,9 +31,11 @@ function start(): void {
   let lastProblem = false;
   const api = data.target === 'scorm12' ? findApi(window) : null;
   let base = '';
+  let baseTone: 'warn' | 'info' = 'warn';
   const notify = (problem: boolean): void => {
     lastProblem = problem;
-    ui?.notice(problem ? UNSAVED : base);
+    if (problem) ui?.notice(UNSAVED);
+    else ui?.notice(base, baseTone);
   };
   let store: Store;
   const key = `coursepack:${data.courseId}:${data.courseVersion}:${data.moduleId}`;
@@ -33,19 +46,27 @@ function start(): void {
     if (data.target === 'scorm12') base = NO_LMS;
   }
   const tracker = createTracker(data, store);
+  if (modeNotice(tracker)) {
+    base = modeNotice(tracker);
+    baseTone = 'info';
+  }
   ui = startUi(data, tracker);
-  ui.notice(lastProblem ? UNSAVED : base);
+  notify(lastProblem);
   document.documentElement.classList.add('cp-ready');
-  if (data.target === 'scorm12' && !api) lookForApiLater(tracker, key, notify, () => (base = ''));
+  if (data.target === 'scorm12' && !api) {
+    lookForApiLater(tracker, key, notify, () => {
+      base = modeNotice(tracker);
+      baseTone = 'info';
+    });
+  }
 
   // Keep the LMS session alive and progress safe during long pages.
-  setInterval(() => store.commit(), 180000);
+  setInterval(() => tracker.ping(), 180000);
   const end = (): void => tracker.finish();
   window.addEventListener('pagehide', end);
   window.addEventListener('beforeunload', end);
 }
 
-/** Some LMS frames publish the API after the SCO has started: keep looking for two minutes. */
 function browserStorage(): Storage | undefined {
   try {
     return window.localStorage;
@@ -54,13 +75,14 @@ function browserStorage(): Storage | undefined {
   }
 }
 
+/** Some LMS frames publish the API after the SCO has started: keep looking for two minutes. */
 function lookForApiLater(tracker: Tracker, key: string, notify: (problem: boolean) => void, found: () => void): void {
   let delay = 1000;
   const look = (): void => {
     const api = findApi(window);
     if (api) {
-      found();
       tracker.attach(scormStore(api, notify, browserStorage(), key + ':lms'));
+      found();
       notify(false);
       return;
     }

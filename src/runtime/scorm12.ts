@@ -1,8 +1,7 @@
 // The SCORM 1.2 API adapter: finds the LMS's API object, calls it defensively
 // (LMSGetLastError after every call), queues values until a commit succeeds and
 // retries with back-off when the LMS refuses, so the learner never waits or loses work.
-import type { InteractionRecord } from './cmi-format.ts';
-import type { Notify, Snapshot, Store } from './store.ts';
+import { lessonMode, type InteractionEvent, type Notify, type Snapshot, type Store } from './store.ts';
 
 export interface Scorm12Api {
   LMSInitialize(arg: ''): string;
@@ -49,25 +48,66 @@ export interface Backup {
 // Errors that retrying cannot fix: the value itself is refused (4xx in SCORM 1.2).
 const permanent = (code: string): boolean => /^4\d\d$/.test(code);
 
+/** An interaction waiting for a commit, with the cmi.interactions index it was given. */
+interface Queued extends InteractionEvent {
+  n: number;
+}
+
+/** The browser copy: place, suspend_data and the interactions no commit has carried yet. */
+interface Copy {
+  l: string;
+  s: string;
+  acked: boolean;
+  i?: Queued[];
+}
+
+function interactionValues(q: Queued): [string, string][] {
+  const p = `cmi.interactions.${q.n}.`;
+  const out: [string, string][] = [[p + 'id', q.rec.id]];
+  if (q.time) out.push([p + 'time', q.time]);
+  out.push(
+    [p + 'type', q.rec.type],
+    [p + 'weighting', q.rec.weighting],
+    [p + 'student_response', q.rec.student_response],
+    [p + 'correct_responses.0.pattern', q.rec.pattern],
+    [p + 'result', q.rec.result],
+  );
+  if (q.latency) out.push([p + 'latency', q.latency]);
+  return out;
+}
+
 /**
- * backup/backupKey: a browser copy of lesson_location and suspend_data, marked
- * acknowledged once a commit carrying them succeeds. If the LMS never got the last
- * state (it kept refusing until the learner left), the next launch on this browser
- * by the same student resumes from the copy instead of losing the answers.
+ * backup/backupKey: a browser copy of lesson_location, suspend_data and the
+ * interactions not yet committed, marked acknowledged once a commit carrying them
+ * succeeds. If the LMS never got the last state (it kept refusing until the learner
+ * left), the next launch on this browser by the same student resumes from the copy
+ * instead of losing the answers, and sends the answer events the LMS is missing.
+ *
+ * Which events the LMS is missing: interactions are append-only and their ids are
+ * write-only in SCORM 1.2, but cmi.interactions._count is readable. Every queued event
+ * keeps the index it was written at, and indexes only grow through this SCO's own
+ * commits, so an event whose index is below the LMS's _count was committed (a commit
+ * that reached the LMS although its answer, or the acknowledgement of the copy, was
+ * lost); the rest are sent again, numbered from _count.
+ *
+ * In review mode the copy is neither used nor written: review shows what the LMS has.
  */
 export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, backupKey = ''): Store {
   const pending = new Map<string, string>();
   let key = '';
   let place = { l: '', s: '' };
+  const queue: Queued[] = [];
+  // Nothing is copied to the browser until the SCO has something of its own to keep.
+  let touched = false;
   const keep = (acked: boolean): void => {
-    if (!backup || !key) return;
+    if (!backup || !key || !touched) return;
     try {
-      backup.setItem(key, JSON.stringify({ ...place, acked }));
+      const copy: Copy = { ...place, acked, i: acked ? [] : queue.slice() };
+      backup.setItem(key, JSON.stringify(copy));
     } catch {
       // Storage full or blocked: the LMS copy is all there is.
     }
   };
-  const queue: [string, string][] = [];
   let initialised = false;
   let finished = false;
   let scheduled: ReturnType<typeof setTimeout> | null = null;
@@ -102,7 +142,9 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
 
   const setAll = (): boolean => {
     let ok = true;
-    for (const [element, value] of [...pending, ...queue]) {
+    const values = [...pending];
+    for (const q of queue) values.push(...interactionValues(q));
+    for (const [element, value] of values) {
       const r = call(() => api.LMSSetValue(element, value));
       if (!r.ok && !permanent(r.code)) ok = false;
       if (!ok) break;
@@ -137,20 +179,24 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
     load(): Snapshot {
       if (!init()) {
         notify(true);
-        return { entry: '', status: '', location: '', suspend: '', comments: '', masteryScore: '', interactions: 0 };
+        return { entry: '', status: '', location: '', suspend: '', comments: '', masteryScore: '', score: '', mode: 'normal', credit: 'credit', interactions: 0 };
       }
+      const mode = lessonMode(get('cmi.core.lesson_mode'));
       const count = parseInt(get('cmi.interactions._count'), 10);
       nextInteraction = count > 0 ? count : 0;
       let entry = get('cmi.core.entry');
       let location = get('cmi.core.lesson_location');
       let suspend = get('cmi.suspend_data');
-      if (backup && backupKey) {
+      if (backup && backupKey && mode !== 'review') {
         key = `${backupKey}:${get('cmi.core.student_id')}`;
         try {
-          const copy = JSON.parse(backup.getItem(key) || 'null') as { l: string; s: string; acked: boolean } | null;
+          const copy = JSON.parse(backup.getItem(key) || 'null') as Copy | null;
           if (copy && !copy.acked && copy.s) {
             ({ l: location, s: suspend } = copy);
             entry = 'resume';
+            const missing = (copy.i ?? []).filter((q) => q && q.rec && q.n >= nextInteraction).sort((a, b) => a.n - b.n);
+            for (const q of missing) queue.push({ ...q, n: nextInteraction++ });
+            if (queue.length) touched = true;
           }
         } catch {
           // A damaged copy is ignored.
@@ -164,28 +210,24 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
         suspend,
         comments: get('cmi.comments'),
         masteryScore: get('cmi.student_data.mastery_score'),
+        score: get('cmi.core.score.raw'),
+        mode,
+        credit: get('cmi.core.credit') === 'no-credit' ? 'no-credit' : 'credit',
         interactions: nextInteraction,
       };
     },
     set(element, value) {
+      touched = true;
       pending.delete(element);
       pending.set(element, value);
       if (element === 'cmi.core.lesson_location') place.l = value;
       if (element === 'cmi.suspend_data') place.s = value;
     },
-    interaction(rec, latency, time) {
-      const p = `cmi.interactions.${nextInteraction++}.`;
-      queue.push(
-        [p + 'id', rec.id],
-        [p + 'time', time],
-        [p + 'type', rec.type],
-        [p + 'weighting', rec.weighting],
-        [p + 'student_response', rec.student_response],
-        [p + 'correct_responses.0.pattern', rec.pattern],
-        [p + 'result', rec.result],
-        [p + 'latency', latency],
-      );
+    interaction(event) {
+      touched = true;
+      queue.push({ ...event, n: nextInteraction++ });
     },
+    unsent: () => queue.map(({ rec, latency, time }) => ({ rec, latency, time })),
     commit() {
       if (finished) return;
       keep(false);
@@ -194,8 +236,11 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
     finish() {
       if (finished) return;
       if (scheduled) clearTimeout(scheduled);
-      keep(false);
-      flush();
+      // Nothing to send (review mode, or all committed): LMSFinish alone ends the session.
+      if (pending.size || queue.length) {
+        keep(false);
+        flush();
+      }
       finished = true;
       if (initialised) call(() => api.LMSFinish(''));
     },

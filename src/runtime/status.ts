@@ -6,7 +6,8 @@ import { isCorrect } from './cmi-format.ts';
 
 export type Status = 'incomplete' | 'completed' | 'passed' | 'failed';
 
-const RANK: Record<string, number> = { '': 0, 'not attempted': 0, browsed: 1, incomplete: 1, failed: 2, completed: 3, passed: 4 };
+// 'browsed' (a look in browse mode) is below 'incomplete': starting for real is progress, not a step down.
+const RANK: Record<string, number> = { '': 0, 'not attempted': 0, browsed: 1, incomplete: 2, failed: 3, completed: 4, passed: 5 };
 
 /** The status to write given what the LMS holds and what the state earns; null when nothing should be written. */
 export function nextStatus(current: string, earned: Status): Status | null {
@@ -36,12 +37,16 @@ export function score(data: ModuleData, state: LearnerState): { raw: number; all
   return { raw: Math.round((got / total) * 10000) / 100, allAnswered };
 }
 
-export function earnedStatus(data: ModuleData, state: LearnerState): Status {
+/**
+ * best: the best score already recorded in this attempt (see the tracker), so a
+ * learner who passed and then changes an answer is judged on the best result.
+ */
+export function earnedStatus(data: ModuleData, state: LearnerState, best = 0): Status {
   if (!completionMet(data, state)) return 'incomplete';
   const s = score(data, state);
   if (data.passMark === null || s === null) return 'completed';
   if (!s.allAnswered) return 'incomplete';
-  return s.raw >= data.passMark ? 'passed' : 'failed';
+  return Math.max(s.raw, best) >= data.passMark ? 'passed' : 'failed';
 }
 
 export function isDone(status: string): boolean {

@@ -3,6 +3,9 @@
 // not care which it has.
 import type { InteractionRecord } from './cmi-format.ts';
 
+/** cmi.core.lesson_mode: 'normal' unless the LMS says browse or review (SCORM 1.2: unknown values mean normal). */
+export type LessonMode = 'normal' | 'browse' | 'review';
+
 export interface Snapshot {
   entry: string;
   status: string;
@@ -11,15 +14,29 @@ export interface Snapshot {
   comments: string;
   /** cmi.student_data.mastery_score as the LMS has it ('' when none). */
   masteryScore: string;
+  /** cmi.core.score.raw as the LMS has it ('' when none). */
+  score: string;
+  mode: LessonMode;
+  /** cmi.core.credit: 'no-credit' only when the LMS says so. */
+  credit: 'credit' | 'no-credit';
   /** Next free cmi.interactions index. */
   interactions: number;
+}
+
+/** One answer event as an LMS receives it: latency and time are left out when not known. */
+export interface InteractionEvent {
+  rec: InteractionRecord;
+  latency?: string;
+  time?: string;
 }
 
 export interface Store {
   kind: 'lms' | 'local' | 'none';
   load(): Snapshot;
   set(element: string, value: string): void;
-  interaction(rec: InteractionRecord, latency: string, time: string): void;
+  interaction(event: InteractionEvent): void;
+  /** Answer events this store took but no LMS has acknowledged, oldest first (handed on when an LMS turns up later). */
+  unsent(): InteractionEvent[];
   /** Send what is pending soon, without blocking the caller. */
   commit(): void;
   /** Send everything now and end the session; only the first call does anything. */
@@ -28,10 +45,18 @@ export interface Store {
 
 export type Notify = (problem: boolean) => void;
 
+export function lessonMode(value: string): LessonMode {
+  return value === 'browse' || value === 'review' ? value : 'normal';
+}
+
+// Answer events kept for an LMS that may still appear; a learner without one never needs more.
+const UNSENT_MAX = 200;
+
 /** Progress kept in this browser, keyed by course id, version and module id. */
 export function localStore(key: string, notify: Notify): Store {
   let values: Record<string, string> = {};
   let ok = true;
+  const events: InteractionEvent[] = [];
   try {
     values = JSON.parse(window.localStorage.getItem(key) || '{}') || {};
   } catch {
@@ -55,14 +80,19 @@ export function localStore(key: string, notify: Notify): Store {
       suspend: values['cmi.suspend_data'] || '',
       comments: values['cmi.comments'] || '',
       masteryScore: '',
+      score: values['cmi.core.score.raw'] || '',
+      mode: 'normal',
+      credit: 'credit',
       interactions: 0,
     }),
     set(element, value) {
       values[element] = value;
     },
-    interaction() {
-      // Interactions are reporting data for an LMS; a browser has no one to report to.
+    interaction(event) {
+      // A browser has no one to report to; kept in memory only, for an LMS API found later in this session.
+      if (events.length < UNSENT_MAX) events.push(event);
     },
+    unsent: () => events.slice(),
     commit: save,
     finish: save,
   };

@@ -5,12 +5,14 @@ import type { ModuleData, QuestionData } from './module-data.ts';
 import type { Answer } from './suspend-data.ts';
 import type { Tracker } from './tracker.ts';
 import { isCorrect } from './cmi-format.ts';
+import { score } from './status.ts';
 
 const $ = <T extends Element = HTMLElement>(sel: string, root: ParentNode = document): T | null => root.querySelector<T>(sel);
 const $$ = <T extends Element = HTMLElement>(sel: string, root: ParentNode = document): T[] => Array.from(root.querySelectorAll<T>(sel));
 
 export interface Ui {
-  notice(text: string): void;
+  /** Show a notice under the header ('' hides it): 'warn' when progress may be lost, 'info' for how this launch records. */
+  notice(text: string, tone?: 'warn' | 'info'): void;
 }
 
 export function startUi(data: ModuleData, tracker: Tracker): Ui {
@@ -94,7 +96,8 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
   exit?.addEventListener('click', () => {
     tracker.finish();
     exit.disabled = true;
-    ui.notice(isLms(data) ? 'Your progress has been saved. You can now close this window.' : 'Your progress is saved in this browser. You can now close this window.');
+    const saved = tracker.mode() === 'review' ? '' : isLms(data) ? 'Your progress has been saved. ' : 'Your progress is saved in this browser. ';
+    ui.notice(saved + 'You can now close this window.', 'info');
     if (window.opener && window.top === window) window.close();
   });
 
@@ -104,9 +107,10 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
   }
 
   const ui: Ui = {
-    notice(text) {
+    notice(text, tone = 'warn') {
       if (noticeEl && noticeEl.textContent !== text) noticeEl.textContent = text;
-      noticeEl?.classList.toggle('cp-notice-on', text !== '');
+      noticeEl?.classList.toggle('cp-notice-on', text !== '' && tone === 'warn');
+      noticeEl?.classList.toggle('cp-notice-info', text !== '' && tone === 'info');
     },
   };
   show(Math.min(tracker.state.view, views.length - 1), null);
@@ -188,8 +192,24 @@ function updateScores(data: ModuleData, tracker: Tracker): void {
       if (isCorrect(q, a)) got += q.weighting;
     });
     const pct = total > 0 ? Math.round((got / total) * 100) : 0;
-    el.textContent = answered === 0 ? '' : `Answered ${answered} of ${count}. Score: ${pct}%.`;
+    el.textContent = answered === 0 ? '' : `Answered ${answered} of ${count}. Score: ${pct}%.` + bestNote(data, tracker, quiz);
   });
+}
+
+/** The recorded score never goes down (see tracker.ts); say so when the answers on screen are worth less. */
+function bestNote(data: ModuleData, tracker: Tracker, quiz: string | null): string {
+  const recorded = tracker.recordedScore();
+  if (recorded === null || !data.questions.some((q) => q.quiz === quiz && q.scored)) return '';
+  const now = score(data, tracker.state);
+  return now && now.raw < recorded ? ` Your recorded score stays at your best result, ${Math.round(recorded)}%.` : '';
+}
+
+function clearFeedback(box: HTMLElement): void {
+  const region = $('.cp-fb', box);
+  if (region && region.textContent !== '') {
+    region.textContent = '';
+    region.className = 'cp-fb';
+  }
 }
 
 function wireQuestions(data: ModuleData, tracker: Tracker, shownAt: number[], views: HTMLElement[]): void {
@@ -197,8 +217,13 @@ function wireQuestions(data: ModuleData, tracker: Tracker, shownAt: number[], vi
     const box = document.getElementById(q.dom);
     if (!box) return;
     let firstTouch = 0;
-    box.addEventListener('input', () => (firstTouch = firstTouch || Date.now()));
-    box.addEventListener('change', () => (firstTouch = firstTouch || Date.now()));
+    // A changed answer is not checked yet: the verdict under it would describe the old one.
+    const touched = (): void => {
+      firstTouch = firstTouch || Date.now();
+      clearFeedback(box);
+    };
+    box.addEventListener('input', touched);
+    box.addEventListener('change', touched);
     const saved = tracker.state.answers[i];
     if (saved !== undefined) {
       writeAnswer(q, box, saved);
@@ -239,8 +264,8 @@ function wireReflections(data: ModuleData, tracker: Tracker): void {
     }
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      tracker.reflect(i, area.value);
-      if (status) status.textContent = 'Reflection saved.';
+      const saved = tracker.reflect(i, area.value);
+      if (status) status.textContent = saved ? 'Reflection saved.' : 'Review mode: your reflection is not saved.';
       if (guidance) guidance.hidden = false;
     });
   });

@@ -33,12 +33,18 @@ let href: string;
 /** Uncaught errors in any page; every test ends by asserting there were none. */
 const pageErrors: string[] = [];
 
-type LmsView = Pick<StrictLms, 'violations' | 'committed' | 'initialised' | 'finished' | 'commits'>;
+type LmsView = Pick<StrictLms, 'violations' | 'committed' | 'initialised' | 'finished' | 'commits' | 'calls' | 'moodleStatus'>;
 const lmsState = (page: Page): Promise<LmsView> =>
   page.evaluate(() => {
     const l = (window as unknown as { __lms: StrictLms }).__lms;
-    return JSON.parse(JSON.stringify({ violations: l.violations, committed: l.committed, initialised: l.initialised, finished: l.finished, commits: l.commits }));
+    const { violations, committed, initialised, finished, commits, calls, moodleStatus } = l;
+    return JSON.parse(JSON.stringify({ violations, committed, initialised, finished, commits, calls, moodleStatus }));
   });
+const interactionIds = (c: Record<string, string>): string[] =>
+  Object.keys(c)
+    .filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k))
+    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+    .map((k) => c[k]);
 
 async function launch(cmi?: Record<string, unknown>, apiDelayMs?: number): Promise<Page> {
   const page = await browser.newPage();
@@ -236,6 +242,19 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     expect(decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!.answers[0]).toBeDefined();
+    // The answer given while the LMS was refusing reaches it as an interaction, once.
+    expect(interactionIds(s.committed)).toEqual([q.iid]);
+    expect(s.committed['cmi.interactions.0.result']).toBe('correct');
+
+    // A third launch from what the LMS now holds sends nothing twice.
+    await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: { core: { entry: 'resume', lesson_location: s.committed['cmi.core.lesson_location'] }, suspend_data: s.committed['cmi.suspend_data'] } }));
+    const third = await scoFrame(page);
+    expect(await verdict(third, q.dom)).toBe('correct');
+    await third.click('#cp-next');
+    await third.click('#cp-exit');
+    const t = await lmsState(page);
+    expect(t.violations).toEqual([]);
+    expect(interactionIds(t.committed)).toEqual([]);
     await context.close();
   });
 
@@ -272,6 +291,84 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     expect(s.committed['cmi.interactions.0.result']).toBe('correct');
     await frame.click('#cp-exit');
     expect((await lmsState(page)).finished).toBe(1);
+    await page.close();
+  });
+
+  it('after passing, changing right answers to wrong ones keeps the best score, so Moodle keeps passed', async () => {
+    const page = await launch({ student_data: { mastery_score: String(data.passMark) } });
+    const frame = await scoFrame(page);
+    await nextToEnd(frame);
+    for (const q of data.questions) await answer(frame, q, true);
+    const [q1, q2] = data.questions;
+    await answer(frame, q1, false);
+    await answer(frame, q2, false);
+    const quizScore = await frame.textContent(`.cp-score[data-quiz="${q1.quiz}"]`);
+    expect(quizScore).toContain('Your recorded score stays at your best result, 100%.');
+    await frame.click('#cp-exit');
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.committed['cmi.core.score.raw']).toBe('100');
+    expect(s.committed['cmi.core.lesson_status']).toBe('passed');
+    expect(s.moodleStatus).toBe('passed');
+    // Every answer event is reported: the right answers, then the two changed ones.
+    expect(interactionIds(s.committed)).toEqual([...data.questions.map((q) => q.iid), q1.iid, q2.iid]);
+    expect(s.committed[`cmi.interactions.${data.questions.length}.result`]).toBe('wrong');
+    await page.close();
+  });
+
+  it('review mode shows the recorded answers, says they are not recorded, and writes nothing', async () => {
+    // A finished attempt, as the first test leaves it.
+    const first = await launch();
+    let frame = await scoFrame(first);
+    await nextToEnd(frame);
+    for (const q of data.questions) await answer(frame, q, true);
+    await frame.click('#cp-exit');
+    const done = (await lmsState(first)).committed;
+    expect(done['cmi.core.lesson_status']).toBe('passed');
+    await first.close();
+
+    const page = await launch({
+      core: { lesson_mode: 'review', credit: 'no-credit', entry: '', lesson_status: 'passed', lesson_location: done['cmi.core.lesson_location'], score: { raw: '100', min: '0', max: '100' } },
+      suspend_data: done['cmi.suspend_data'],
+    });
+    frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice.cp-notice-info:has-text("Review mode: your answers are not recorded.")');
+    expect(await frame.$eval('#cp-notice', (el) => el.classList.contains('cp-notice-on'))).toBe(false);
+    for (const q of data.questions) {
+      await openViewOf(frame, q.dom);
+      expect(await verdict(frame, q.dom), q.iid).toBe('correct');
+    }
+    await answer(frame, data.questions[0], false);
+    expect(await verdict(frame, data.questions[0].dom)).toBe('wrong');
+    await frame.click('.cp-toc a[data-view="0"]');
+    await frame.click('#cp-exit');
+    expect(await frame.textContent('#cp-notice')).toBe('You can now close this window.');
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.finished).toBe(1);
+    expect(s.calls.filter((c) => c[0] === 'LMSSetValue')).toEqual([]);
+    expect(s.committed).toEqual({});
+    expect(s.moodleStatus).toBe('passed');
+    await page.close();
+  });
+
+  it('browse mode records the look as browsed, never a score or passed, and Moodle does not turn it into completed', async () => {
+    const page = await launch({ core: { lesson_mode: 'browse', credit: 'no-credit' }, student_data: { mastery_score: String(data.passMark) } });
+    const frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice.cp-notice-info:has-text("Browse mode")');
+    await nextToEnd(frame);
+    for (const q of data.questions) await answer(frame, q, true);
+    await frame.click('#cp-exit');
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.committed['cmi.core.lesson_status']).toBe('browsed');
+    expect(Object.keys(s.committed).filter((k) => k.startsWith('cmi.core.score'))).toEqual([]);
+    expect(s.moodleStatus).toBe('browsed');
+    // Place and answers are kept so a later launch can carry on.
+    expect(decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!.answers.filter((a) => a !== undefined)).toHaveLength(data.questions.length);
+    expect(interactionIds(s.committed)).toEqual(data.questions.map((q) => q.iid));
     await page.close();
   });
 

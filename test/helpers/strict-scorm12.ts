@@ -3,7 +3,8 @@
 // would reject — element names and read/write rules, CMIString255/4096 lengths,
 // CMITimespan/CMITime/CMIDecimal formats and ranges, vocabularies, call order — because
 // scorm-again alone is lenient. Browser-safe (no Node imports): bundled into the LMS page.
-// It also models what an LMS keeps: only values carried by a successful LMSCommit.
+// It also models what an LMS keeps: only values carried by a successful LMSCommit,
+// and the lesson_status Moodle stores on LMSFinish (see moodleStatus).
 
 type Rule = { re: RegExp; range?: [number, number] };
 
@@ -110,6 +111,23 @@ export interface StrictLms {
   initialised: number;
   finished: number;
   commits: { ok: number; failed: number };
+  /**
+   * The lesson_status Moodle would store at a successful LMSFinish ('' before then):
+   * mod/scorm/datamodels/scorm_12.js StoreData turns 'not attempted' into 'completed',
+   * then in normal mode with credit (and "mastery score overrides status", Moodle's
+   * default) sets passed/failed from score.raw against the mastery score.
+   */
+  moodleStatus: string;
+}
+
+/** Moodle's StoreData(cmi, true) rules for lesson_status on LMSFinish, in Moodle's order. */
+export function moodleFinishStatus(v: { status: string; mode: string; credit: string; mastery: string; raw: string }): string {
+  let status = v.status || 'not attempted';
+  if (status === 'not attempted') status = 'completed';
+  if (v.mode === 'normal' && v.credit === 'credit' && v.mastery !== '' && v.raw !== '') {
+    status = parseFloat(v.raw) >= parseFloat(v.mastery) ? 'passed' : 'failed';
+  }
+  return status;
 }
 
 export function strictLms(inner: Scorm12Like): StrictLms {
@@ -125,6 +143,14 @@ export function strictLms(inner: Scorm12Like): StrictLms {
     initialised: 0,
     finished: 0,
     commits: { ok: 0, failed: 0 },
+    moodleStatus: '',
+  };
+  const peek = (e: string): string => {
+    try {
+      return String(inner.LMSGetValue(e) ?? '');
+    } catch {
+      return '';
+    }
   };
   const live = (fn: string): boolean => {
     if (s.initialised === 0) s.violations.push(`${fn} before LMSInitialize`);
@@ -158,8 +184,18 @@ export function strictLms(inner: Scorm12Like): StrictLms {
         return record(['LMSFinish'], 'false');
       }
       // An LMS stores what a SCO set before finishing, as Moodle does on LMSFinish.
+      const final = s.initialised > 0 ? moodleFinishStatus({
+        status: peek('cmi.core.lesson_status'),
+        mode: peek('cmi.core.lesson_mode'),
+        credit: peek('cmi.core.credit'),
+        mastery: peek('cmi.student_data.mastery_score'),
+        raw: peek('cmi.core.score.raw'),
+      }) : '';
       const r = inner.LMSFinish(a);
-      if (r === 'true') commit();
+      if (r === 'true') {
+        commit();
+        s.moodleStatus = final;
+      }
       return record(['LMSFinish'], r);
     },
     LMSGetValue(e) {

@@ -143,6 +143,24 @@ describe('renderModule', () => {
     expect(print).not.toContain('cp-data');
   });
 
+  it('says the title once when a one-module course is titled like its module, in the header and the browser tab', async () => {
+    const c = sampleCourse({ title: 'Involving patients in health professions education' });
+    const files = await renderModule(c, c.modules[0], { target: 'scorm12' });
+    for (const [name, html] of [['index.html', files.get('index.html')!.toString()], ['print.html', files.get('print.html')!.toString()]]) {
+      const title = /<title>([^<]*)<\/title>/.exec(html)![1];
+      expect(title.split('Involving patients in health professions education').length - 1, name).toBe(1);
+      expect(html, name).not.toContain('class="cp-course"');
+      const header = /<header[\s\S]*?<\/header>/.exec(html)![0];
+      expect(header.split('Involving patients in health professions education').length - 1, name).toBe(1);
+    }
+  });
+
+  it('shows the course title beside the module title when they differ', async () => {
+    const { index } = await render();
+    expect(/<title>([^<]*)<\/title>/.exec(index)![1]).toBe('Involving patients in health professions education – Sample course &lt;&amp;&gt;');
+    expect(index).toContain('<p class="cp-course">Sample course &lt;&amp;&gt;</p>');
+  });
+
   it('keeps the runtime within 30 KB gzipped (JS + CSS)', async () => {
     const { files } = await render();
     const size = gzipSync(files.get('coursepack.js')!, { level: 9 }).length + gzipSync(files.get('coursepack.css')!, { level: 9 }).length;

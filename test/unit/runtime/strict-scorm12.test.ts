@@ -1,7 +1,7 @@
 // The strict SCORM 1.2 checker used by the browser tests must itself catch what
 // Moodle rejects, or the end-to-end tests would prove nothing.
 import { describe, expect, it } from 'vitest';
-import { checkGetValue, checkSetValue, strictLms, type Scorm12Like } from '../../helpers/strict-scorm12.ts';
+import { checkGetValue, checkSetValue, moodleFinishStatus, strictLms, type Scorm12Like } from '../../helpers/strict-scorm12.ts';
 
 describe('checkSetValue', () => {
   it('accepts well-formed values for writable elements', () => {
@@ -119,5 +119,19 @@ describe('strictLms', () => {
     expect(s.api.LMSGetLastError()).toBe('0');
     expect(s.committed).toEqual({ 'cmi.core.lesson_location': 'p1' });
     expect(s.commits).toEqual({ ok: 1, failed: 1 });
+  });
+});
+
+describe('moodleFinishStatus (what Moodle stores on LMSFinish)', () => {
+  const base = { status: 'incomplete', mode: 'normal', credit: 'credit', mastery: '', raw: '' };
+  it('turns an untouched status into completed, in every mode', () => {
+    for (const mode of ['normal', 'browse', 'review']) expect(moodleFinishStatus({ ...base, mode, status: 'not attempted' })).toBe('completed');
+  });
+  it('lets the score decide passed/failed against the mastery score in a normal credit launch only', () => {
+    expect(moodleFinishStatus({ ...base, status: 'passed', mastery: '80', raw: '66.67' })).toBe('failed');
+    expect(moodleFinishStatus({ ...base, status: 'incomplete', mastery: '80', raw: '80' })).toBe('passed');
+    expect(moodleFinishStatus({ ...base, status: 'passed', mastery: '80', raw: '50', credit: 'no-credit' })).toBe('passed');
+    expect(moodleFinishStatus({ ...base, status: 'browsed', mastery: '80', raw: '50', mode: 'browse' })).toBe('browsed');
+    expect(moodleFinishStatus({ ...base, status: 'incomplete', raw: '50' })).toBe('incomplete');
   });
 });
