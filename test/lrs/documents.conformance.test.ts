@@ -70,7 +70,9 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
       await c.put('activities/state', { n: 3 }, { ...base, registration: r1, stateId: 's2' });
       expect((await c.get('activities/state', { ...base, registration: r1, stateId: 's1' })).json).toEqual({ n: 1 });
       expect((await c.get('activities/state', { ...base, registration: r2, stateId: 's1' })).json).toEqual({ n: 2 });
-      expect((await c.get('activities/state', { ...base, registration: r1 })).json).toEqual(['s1', 's2']);
+      const list = await c.get('activities/state', { ...base, registration: r1 });
+      expect(list.json).toEqual(['s1', 's2']);
+      expect(Date.parse(list.headers.get('last-modified')!)).toBeGreaterThan(0);
       expect((await c.get('activities/state', { ...base, registration: r1, since: mid })).json).toEqual(['s2']);
       expect((await c.get('activities/state', { ...base, registration: r2 })).json).toEqual(['s1']);
     });
@@ -175,6 +177,7 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ objectType: 'Person', name: ['Ada'], mbox: ['mailto:ada@example.org'] });
       expect((await c.get('agents', { agent: { name: 'x' } })).status).toBe(400);
+      expect((await c.get('agents', { agent: { objectType: 'Group', mbox: 'mailto:g@example.org' } })).status).toBe(400);
     });
   });
 });

@@ -51,11 +51,12 @@ export function documentRoutes(app: FastifyInstance, o: { storage: Storage; base
     app.get(url, async (req, reply) => {
       const t = target(req, false);
       if (t.docId === undefined) {
-        const ids = await o.storage.listDocumentIds(
+        const docs = await o.storage.listDocumentIds(
           { kind: t.kind, activityId: t.activityId, agent: t.agent, registration: t.registration ?? null },
           t.since ? Date.parse(t.since) : undefined,
         );
-        return reply.type('application/json').send(ids);
+        if (docs.length > 0) reply.header('Last-Modified', new Date(Math.max(...docs.map((d) => d.updatedMs))).toUTCString());
+        return reply.type('application/json').send(docs.map((d) => d.id));
       }
       if (t.since !== undefined) throw httpError(400, 'LRS_PARAM', `since cannot be combined with ${r.idParam}`, { path: 'since' });
       const doc = await o.storage.getDocument({ ...t, registration: t.registration ?? '', docId: t.docId });
@@ -125,6 +126,7 @@ export function documentRoutes(app: FastifyInstance, o: { storage: Storage; base
   app.get(`${o.basePath}agents`, async (req, reply) => {
     if (!allows(req.key!, 'agents:read')) throw httpError(403, 'LRS_FORBIDDEN', 'this key may not read agents');
     const { agent } = agentParam((req.query as any).agent);
+    if (agent.objectType === 'Group') throw httpError(400, 'LRS_PARAM', 'agent must be an Agent, not a Group', { path: 'agent' });
     // Without identity linking, the Person is the one agent asked about, in array form.
     const person: Record<string, unknown> = { objectType: 'Person' };
     for (const k of ['name', 'mbox', 'mbox_sha1sum', 'openid', 'account']) if (agent[k] !== undefined) person[k] = [agent[k]];

@@ -148,13 +148,13 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     },
     async listDocumentIds(k, sinceMs) {
       const params: unknown[] = [];
-      let sql = `SELECT DISTINCT doc_id FROM documents WHERE ${scopeWhere(k, params)}`;
+      let sql = `SELECT doc_id, MAX(updated_ms) AS updated_ms FROM documents WHERE ${scopeWhere(k, params)}`;
       if (sinceMs !== undefined) {
         params.push(sinceMs);
         sql += ` AND updated_ms > $${params.length}`;
       }
-      const r = await pool.query(`${sql} ORDER BY doc_id`, params);
-      return r.rows.map((row) => row.doc_id);
+      const r = await pool.query(`${sql} GROUP BY doc_id ORDER BY doc_id`, params);
+      return r.rows.map((row) => ({ id: row.doc_id, updatedMs: Number(row.updated_ms) }));
     },
     async mutateDocument<R>(k: DocKey, decide: (d: Doc | undefined) => DocDecision<R>): Promise<R> {
       return tx(async (c) => {

@@ -174,8 +174,11 @@ export function openSqlite(path: string): Storage {
     async listDocumentIds(k, sinceMs) {
       const w = scopeWhere(k);
       if (sinceMs !== undefined) w.params.push(sinceMs);
-      const sql = `SELECT DISTINCT doc_id FROM documents WHERE ${w.sql}${sinceMs !== undefined ? ' AND updated_ms > ?' : ''} ORDER BY doc_id`;
-      return db.prepare<unknown[], { doc_id: string }>(sql).all(...w.params).map((r) => r.doc_id);
+      const sql = `SELECT doc_id, MAX(updated_ms) AS updated_ms FROM documents WHERE ${w.sql}${sinceMs !== undefined ? ' AND updated_ms > ?' : ''} GROUP BY doc_id ORDER BY doc_id`;
+      return db
+        .prepare<unknown[], { doc_id: string; updated_ms: number }>(sql)
+        .all(...w.params)
+        .map((r) => ({ id: r.doc_id, updatedMs: Number(r.updated_ms) }));
     },
     async mutateDocument<R>(k: DocKey, decide: (d: Doc | undefined) => DocDecision<R>): Promise<R> {
       const run = db.transaction(() => {

@@ -100,7 +100,7 @@ export interface Storage {
 
   getDocument(key: DocKey): Promise<Doc | undefined>;
   /** Ids of documents; `registration: null` means any registration. */
-  listDocumentIds(key: DocScope, sinceMs?: number): Promise<string[]>;
+  listDocumentIds(key: DocScope, sinceMs?: number): Promise<Array<{ id: string; updatedMs: number }>>;
   /** Read the current version and write/delete in one transaction (ETag checks stay atomic). */
   mutateDocument<R>(key: DocKey, decide: (current: Doc | undefined) => DocDecision<R>): Promise<R>;
   /** Delete every state document for an activity+agent (`registration: null`: in every registration). */
