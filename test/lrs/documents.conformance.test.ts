@@ -117,6 +117,7 @@ describe.each(BACKENDS)('documents on %s', (backend) => {
       expect((await c.get('activities/state', { activityId: 'not an iri', agent: learner(), stateId: 's' })).status).toBe(400);
       expect((await c.put('activities/state', { a: 1 }, { activityId: activity(), agent: learner() })).status).toBe(400);
       expect((await c.get('activities/state', { activityId: activity(), agent: learner(), colour: 'red' })).status).toBe(400);
+      expect((await c.get('activities/state', { activityId: activity(), agent: { objectType: 'Group', mbox: 'mailto:g@example.org' }, stateId: 's' })).status).toBe(400);
     });
   });
 

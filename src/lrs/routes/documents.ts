@@ -39,7 +39,13 @@ export function documentRoutes(app: FastifyInstance, o: { storage: Storage; base
       } else if (key.activityPrefix) {
         throw httpError(403, 'LRS_PREFIX', 'a key limited to an activity prefix cannot use agent profiles');
       }
-      const agent = r.needsAgent ? agentParam(q.agent).key : '';
+      let agent = '';
+      if (r.needsAgent) {
+        const parsed = agentParam(q.agent);
+        // Documents belong to an Agent; an identified Group's identifier goes in an Agent object.
+        if (parsed.agent.objectType === 'Group') throw httpError(400, 'LRS_PARAM', 'agent must be an Agent, not a Group', { path: 'agent' });
+        agent = parsed.key;
+      }
       const registration = single(q.registration, 'registration');
       if (registration !== undefined && !isUuid(registration)) throw httpError(400, 'LRS_PARAM', 'registration must be a UUID', { path: 'registration' });
       const docId = single(q[r.idParam], r.idParam);
