@@ -123,7 +123,8 @@ function buildApp(storage: Storage, opts: LrsOptions): FastifyInstance {
     const path = req.url.split('?')[0]!;
     if (path === `${BASE}about` || !path.startsWith(BASE)) return;
     const version = req.headers['x-experience-api-version'];
-    if (typeof version !== 'string' || !/^1\.0(\.\d+)?$/.test(version.trim())) {
+    // 1.0.3 Communication §3.3: accept "1.0" and anything starting with "1.0.", refuse the rest.
+    if (typeof version !== 'string' || !/^1\.0($|\.)/.test(version.trim())) {
       throw httpError(400, 'XAPI_VERSION_HEADER', version ? `unsupported X-Experience-API-Version ${version}` : 'the X-Experience-API-Version header is required', {
         hint: 'send X-Experience-API-Version: 1.0.3',
       });

@@ -31,7 +31,8 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       expect(r.status).toBe(400);
       expect(r.json.code).toBe('XAPI_VERSION_HEADER');
       expect(r.headers.get('x-experience-api-version')).toBe('1.0.3');
-      expect((await c.get('statements', {}, { 'x-experience-api-version': '2.0.0' })).status).toBe(400);
+      for (const v of ['2.0.0', '1.1.0', '0.95', '1.01']) expect((await c.get('statements', {}, { 'x-experience-api-version': v })).status, v).toBe(400);
+      for (const v of ['1.0', '1.0.0', '1.0.9']) expect((await c.get('statements', { limit: 1 }, { 'x-experience-api-version': v })).status, v).toBe(200);
       const ok = await c.get('statements', { limit: 1 }, { 'x-experience-api-version': '1.0.1' });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('x-experience-api-version')).toBe('1.0.3');
