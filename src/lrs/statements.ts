@@ -35,9 +35,40 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * The comparison form of a statement (xAPI 1.0.3 Data §2.3.1 Statement Comparison
+ * Requirements): ignores id, authority, stored, timestamp, version, attachments,
+ * Activity Definitions, the order of Group members and the case of UUIDs.
+ */
+function comparable(st: Json): Json {
+  const { id: _i, authority: _a, stored: _s, timestamp: _t, version: _v, attachments: _att, ...rest } = st;
+  const actor = (a: Json | undefined) => {
+    if (!a || !Array.isArray(a.member)) return a;
+    return { ...a, member: [...a.member].sort((x, y) => (canonicalJson(x) < canonicalJson(y) ? -1 : 1)) };
+  };
+  const object = (o: Json): Json => {
+    if (o.objectType === 'SubStatement') return comparable(o);
+    if (o.objectType === 'StatementRef') return { ...o, id: String(o.id).toLowerCase() };
+    if (o.objectType === 'Agent' || o.objectType === 'Group') return actor(o)!;
+    const { definition: _d, ...activity } = o;
+    return activity;
+  };
+  const out: Json = { ...rest, actor: actor(rest.actor), object: object(rest.object) };
+  if (rest.context) {
+    const c: Json = { ...rest.context, instructor: actor(rest.context.instructor), team: actor(rest.context.team) };
+    if (c.registration) c.registration = String(c.registration).toLowerCase();
+    if (c.statement) c.statement = { ...c.statement, id: String(c.statement.id).toLowerCase() };
+    if (c.contextActivities) {
+      c.contextActivities = Object.fromEntries(Object.entries(c.contextActivities as Json).map(([k, v]) => [k, asList<Json>(v).map((a) => ({ id: a.id }))]));
+    }
+    for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
+    out.context = c;
+  }
+  return out;
+}
+
 export function contentHash(st: Json): string {
-  const { authority: _a, stored: _s, version: _v, ...rest } = st;
-  return createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+  return createHash('sha256').update(canonicalJson(comparable(st))).digest('base64url');
 }
 
 export function asList<T>(x: T | T[] | undefined): T[] {
@@ -131,7 +162,7 @@ export function prepareStatement(
   const received = normaliseContext(input);
   const id = received.id ?? randomUUID();
   const stored = new Date(ctx.now).toISOString();
-  const hash = contentHash({ ...received, id: String(id).toLowerCase() });
+  const hash = contentHash(received);
   const statement: Json = {
     ...received,
     id,

@@ -126,6 +126,28 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       expect(byActivity.json.statements).toHaveLength(1);
     });
 
+    it('compares statements as the spec says: ignoring timestamp, definitions, member order and UUID case', async () => {
+      const reg = randomUUID();
+      const base = statement({
+        id: randomUUID(),
+        actor: { objectType: 'Group', member: [agent('g1'), agent('g2')] },
+        object: { id: `http://example.org/cmp/${randomUUID()}`, definition: { name: { en: 'First' } } },
+        context: { registration: reg },
+        timestamp: '2024-01-01T00:00:00Z',
+      });
+      expect((await c.post('statements', base)).status).toBe(200);
+      const same = {
+        ...base,
+        actor: { objectType: 'Group', member: [agent('g2'), agent('g1')] },
+        object: { id: base.object.id, definition: { name: { en: 'Renamed' } } },
+        context: { registration: reg.toUpperCase() },
+        timestamp: '2024-06-01T12:00:00Z',
+      };
+      expect((await c.put('statements', same, { statementId: base.id })).status).toBe(204);
+      expect((await c.put('statements', { ...same, actor: { objectType: 'Group', member: [agent('g1'), agent('g3')] } }, { statementId: base.id })).status).toBe(409);
+      expect((await getOne(base.id)).timestamp).toBe('2024-01-01T00:00:00Z');
+    });
+
     it('a batch is all-or-nothing: one conflict or one invalid statement stores none of it', async () => {
       const existing = statement({ id: randomUUID() });
       await c.post('statements', existing);
