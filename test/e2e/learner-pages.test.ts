@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildCourse } from '../../src/package/build.ts';
-import type { ModuleData } from '../../src/runtime/module-data.ts';
+import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { moduleDataOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { answer, moduleDataOf, scoFrame, verdict, visibleView } from '../helpers/learner.ts';
 
 const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
 
@@ -93,6 +93,33 @@ describe('learner pages', () => {
     const pdf = await page.pdf({ format: 'A4' });
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBeGreaterThan(data.pages.length);
+    await page.context().close();
+  });
+
+  it('changing an answer after checking clears the old verdict until it is checked again', async () => {
+    const page = await open();
+    const frame = page.mainFrame();
+    const q = data.questions.find((x): x is Extract<QuestionData, { type: 'single-choice' }> => x.type === 'single-choice')!;
+    await answer(frame, q, true);
+    expect(await verdict(frame, q.dom)).toBe('correct');
+    await frame.check(`#${q.dom}-${(q.correct + 1) % q.choices.length}`);
+    expect(await frame.textContent(`#${q.dom} .cp-fb`)).toBe('');
+    await frame.click(`#${q.dom} .cp-check`);
+    expect(await verdict(frame, q.dom)).toBe('wrong');
+    await page.context().close();
+  });
+
+  it('at 360 px wide nothing scrolls sideways and the progress count sits beside its bar', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await page.goto(`${base}/index.html`);
+    await scoFrame(page);
+    const bar = (await page.locator('#cp-progress').boundingBox())!;
+    const count = (await page.locator('#cp-progress-text').boundingBox())!;
+    expect(Math.abs(bar.y + bar.height / 2 - (count.y + count.height / 2))).toBeLessThan(8);
+    for (const id of data.views) {
+      await page.evaluate((v) => (document.querySelector(`.cp-toc a[href="#${v}"]`) as HTMLElement).click(), id);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), id).toBeLessThanOrEqual(360);
+    }
     await page.context().close();
   });
 
