@@ -100,9 +100,33 @@ export function withinPrefix(k: KeyRow, iri: string): boolean {
   return !k.activityPrefix || iri.startsWith(k.activityPrefix);
 }
 
-/** Verifies Basic credentials; successful checks are cached (by secret digest) for `ttlMs`. */
-export function keyAuthenticator(storage: Storage, ttlMs = 5000) {
+/** Too many unverified credentials are waiting for scrypt: answer 429 instead of queueing. */
+export class AuthBusyError extends Error {}
+
+/**
+ * Verifies Basic credentials. A verified secret is remembered by its SHA-256 (compared in
+ * constant time); after `ttlMs` only the key row is re-read, to notice revocation — a
+ * key's secret never changes, so scrypt runs once per key and process. At most
+ * `maxScrypt` scrypt checks run at once and `maxQueued` wait, so a flood of wrong
+ * secrets cannot take the CPU from everyone else.
+ */
+export function keyAuthenticator(storage: Storage, ttlMs = 5000, maxScrypt = 2, maxQueued = 32) {
   const cache = new Map<string, { digest: Buffer; row: KeyRow; at: number }>();
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const slot = async () => {
+    if (running < maxScrypt) {
+      running++;
+      return;
+    }
+    if (waiting.length >= maxQueued) throw new AuthBusyError('too many credential checks in progress');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
   return {
     async authenticate(header: string | undefined): Promise<KeyRow | undefined> {
       const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
@@ -114,14 +138,26 @@ export function keyAuthenticator(storage: Storage, ttlMs = 5000) {
       const secret = decoded.slice(colon + 1);
       const digest = createHash('sha256').update(secret).digest();
       const hit = cache.get(id);
-      if (hit && Date.now() - hit.at < ttlMs) {
-        return timingSafeEqual(hit.digest, digest) ? hit.row : undefined;
+      if (hit && timingSafeEqual(hit.digest, digest)) {
+        if (Date.now() - hit.at < ttlMs) return hit.row;
+        const row = await storage.getKey(id);
+        if (!row || row.revokedMs !== null) {
+          cache.delete(id);
+          return undefined;
+        }
+        cache.set(id, { digest, row, at: Date.now() });
+        return row;
       }
       const row = await storage.getKey(id);
-      if (!row || row.revokedMs !== null || !(await verifySecret(secret, row.secretHash))) {
-        cache.delete(id);
-        return undefined;
+      if (!row || row.revokedMs !== null) return undefined;
+      await slot();
+      let ok: boolean;
+      try {
+        ok = await verifySecret(secret, row.secretHash);
+      } finally {
+        release();
       }
+      if (!ok) return undefined;
       cache.set(id, { digest, row, at: Date.now() });
       return row;
     },

@@ -4,7 +4,7 @@
 // server and the report tool, all in-process. Nothing here prints: request log lines go
 // to the injected logger.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createKey, keyAuthenticator, rateLimiter } from './keys.ts';
+import { AuthBusyError, createKey, keyAuthenticator, rateLimiter } from './keys.ts';
 import { errorBody, httpError, LrsHttpError } from './http.ts';
 import { openSqlite } from './storage/sqlite.ts';
 import type { KeyRow, Storage } from './storage/types.ts';
@@ -129,7 +129,14 @@ function buildApp(storage: Storage, opts: LrsOptions): FastifyInstance {
         hint: 'send X-Experience-API-Version: 1.0.3',
       });
     }
-    const key = await auth.authenticate(req.headers.authorization);
+    let key: KeyRow | undefined;
+    try {
+      key = await auth.authenticate(req.headers.authorization);
+    } catch (e) {
+      if (!(e instanceof AuthBusyError)) throw e;
+      reply.header('Retry-After', '1');
+      throw httpError(429, 'LRS_AUTH_BUSY', 'too many credential checks at once; try again shortly');
+    }
     if (!key) {
       const e = httpError(401, 'LRS_UNAUTHORIZED', 'valid HTTP Basic credentials (an LRS key and secret) are required');
       reply.header('WWW-Authenticate', 'Basic realm="coursepack LRS"');

@@ -105,6 +105,18 @@ describe.each(BACKENDS)('keys and scopes on %s', (backend) => {
     expect((await c.get('statements', { limit: 1 })).status).toBe(401);
   });
 
+  it('a flood of wrong secrets is turned away with 429 instead of queueing scrypt, and known keys keep working', async () => {
+    const victim = await createKey(t.lrs.storage, { name: 'victim', scopes: ['all'] });
+    const wrong = xapiClient(t.lrs.endpoint, { key: victim.key, secret: 'not-the-secret' });
+    const flood = await Promise.all(Array.from({ length: 60 }, () => wrong.get('statements', { limit: 1 })));
+    const statuses = flood.map((r) => r.status);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(flood.find((r) => r.status === 429)!.json.code).toBe('LRS_AUTH_BUSY');
+    expect((await t.admin.get('statements', { limit: 1 })).status).toBe(200);
+    expect((await xapiClient(t.lrs.endpoint, victim).get('statements', { limit: 1 })).status).toBe(200);
+  });
+
   it('refuses unknown scopes when creating a key', async () => {
     await expect(createKey(t.lrs.storage, { name: 'x', scopes: ['statements/write'] })).rejects.toThrow(CoursepackError);
   });
