@@ -378,11 +378,12 @@ function checkPlacement(
   for (const page of pages) {
     const fm = pageSources.get(page);
     page.activities.forEach((id, j) => {
-      const where = fm ? at(fm, ['activities', j], `activities[${j}]`) : { file: page.file };
+      // Only when there is something to report: finding a position may parse the front matter in full.
+      const where = () => (fm ? at(fm, ['activities', j], `activities[${j}]`) : { file: page.file });
       if (!ids.has(id)) {
         problems.push(
           problem('COURSE_UNRESOLVED_ACTIVITY', `activity '${id}' is not defined in activities.yaml`, {
-            ...where,
+            ...where(),
             hint: didYouMean(id, ids.keys()) ?? (ids.size ? `Defined activities: ${[...ids.keys()].join(', ')}.` : 'Define it in the module\'s activities.yaml.'),
           }),
         );
@@ -392,7 +393,7 @@ function checkPlacement(
       if (first) {
         problems.push(
           problem('COURSE_ACTIVITY_PLACED_TWICE', `activity '${id}' is already placed on ${first === page ? 'this page' : first.file}`, {
-            ...where, hint: 'Place each activity on exactly one page; remove it here or there.',
+            ...where(), hint: 'Place each activity on exactly one page; remove it here or there.',
           }),
         );
         return;
