@@ -23,7 +23,9 @@
 //   ("this will affect how the data is saved by the LMS"), so the SCO reports
 //   truthfully and lets the LMS decide; the learner is told the result does not count.
 //
-// The score is the best result of the attempt: it is never lowered. Moodle's LMSFinish
+// The score is written once it decides passed/failed (every scored question answered
+// and the required pages seen), then only ever raised: it is the best result of the
+// attempt. Moodle's LMSFinish
 // (with "mastery score overrides status", on by default) sets passed/failed from
 // cmi.core.score.raw against the mastery score, so a learner who passed and then
 // changed a right answer to a wrong one would be turned to 'failed' by a lower score.
@@ -86,6 +88,8 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
   let status = snap.status;
   let comments = snap.comments;
   let best = lmsScore(snap.score);
+  // What the LMS holds (or has been sent): shown to the learner when their current answers are worth less.
+  let recorded = best;
   let lastScore = '';
   let finished = false;
 
@@ -105,10 +109,15 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
       status = next;
       store.set('cmi.core.lesson_status', next);
     }
-    if (scored) {
+    // With a pass mark the score is written only once it decides passed/failed: Moodle's
+    // LMSFinish would otherwise judge a half-done quiz against the mastery score and
+    // store 'failed' for a learner who simply left part-way.
+    const decides = data.passMark === null || status === 'passed' || status === 'failed';
+    if (scored && decides) {
       const raw = decimal(best);
       if (raw !== lastScore) {
         lastScore = raw;
+        recorded = best;
         store.set('cmi.core.score.raw', raw);
         store.set('cmi.core.score.min', '0');
         store.set('cmi.core.score.max', '100');
@@ -165,7 +174,7 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
     ping: () => {
       if (!finished) store.commit();
     },
-    recordedScore: () => (store.kind === 'lms' && mode !== 'browse' && best >= 0 ? best : null),
+    recordedScore: () => (store.kind === 'lms' && mode !== 'browse' && recorded >= 0 ? recorded : null),
     attach(next) {
       if (finished) return;
       // Answer events the old store could not send, with their own latency and time.
@@ -178,6 +187,7 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
       status = snap.status;
       comments = snap.comments;
       best = Math.max(best, lmsScore(snap.score));
+      recorded = lmsScore(snap.score);
       lastScore = '';
       if (mode !== 'review') for (const e of carried) store.interaction(e);
       persist();

@@ -96,6 +96,14 @@ describe('learner pages', () => {
     await page.context().close();
   });
 
+  it('the one-module example says its title once, in the header and in the browser tab', async () => {
+    const page = await open();
+    expect(await page.title()).toBe(data.moduleTitle);
+    const header = (await page.textContent('header.cp-header'))!;
+    expect(header.split(data.moduleTitle).length - 1).toBe(1);
+    await page.context().close();
+  });
+
   it('changing an answer after checking clears the old verdict until it is checked again', async () => {
     const page = await open();
     const frame = page.mainFrame();

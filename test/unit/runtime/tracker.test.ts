@@ -61,8 +61,19 @@ describe('tracker over the SCORM 1.2 adapter', () => {
       'cmi.interactions.1.type': 'choice',
       'cmi.interactions.1.result': 'correct',
       'cmi.interactions.1.latency': '0000:00:12.34',
-      'cmi.core.score.raw': '20',
     });
+  });
+
+  it('writes no score before it decides passed/failed, so Moodle cannot fail a learner who leaves part-way', () => {
+    const lms = strictLms(memoryLms({ 'cmi.student_data.mastery_score': '60' }));
+    const t = createTracker(data, scormStore(lms.api, () => {}));
+    [0, 1, 3, 4].forEach((v) => t.show(v));
+    t.answer(0, 0, 1000);
+    t.answer(1, [0, 2], 1000);
+    t.finish();
+    expect(setCalls(lms).filter((e) => e.startsWith('cmi.core.score'))).toEqual([]);
+    expect(lms.committed['cmi.core.lesson_status']).toBe('incomplete');
+    expect(lms.moodleStatus).toBe('incomplete');
   });
 
   it('finishes exactly once with session time, exit empty when passed', () => {
