@@ -96,6 +96,11 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
   exit?.addEventListener('click', () => {
     tracker.finish();
     exit.disabled = true;
+    // The session is over: answers given now would be lost without a word, so the
+    // controls that record something stop working; pages can still be read.
+    $$<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement>(
+      '.cp-main input, .cp-main select, .cp-main textarea, .cp-main form button, .cp-check',
+    ).forEach((el) => (el.disabled = true));
     const saved = tracker.mode() === 'review' ? '' : isLms(data) ? 'Your progress has been saved. ' : 'Your progress is saved in this browser. ';
     ui.notice(saved + 'You can now close this window.', 'info');
     if (window.opener && window.top === window) window.close();

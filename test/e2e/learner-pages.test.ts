@@ -131,6 +131,18 @@ describe('learner pages', () => {
     await page.context().close();
   });
 
+  it('after Exit the pages can still be read but nothing that records an answer works', async () => {
+    const page = await open();
+    await page.click('#cp-exit');
+    await page.waitForSelector('#cp-notice:has-text("You can now close this window")');
+    const q = data.questions[0];
+    await page.click(`.cp-toc a[href="#${await page.$eval(`#${q.dom}`, (el) => el.closest('.cp-view')!.id)}"]`);
+    expect(await page.isDisabled(`#${q.dom} .cp-check`)).toBe(true);
+    expect(await page.$$eval('.cp-main input, .cp-main select, .cp-main textarea', (els) => els.every((e) => (e as HTMLInputElement).disabled))).toBe(true);
+    expect(await page.isEnabled('#cp-prev')).toBe(true);
+    await page.context().close();
+  });
+
   it('respects reduced motion', async () => {
     const page = await open();
     await page.emulateMedia({ reducedMotion: 'reduce' });
