@@ -72,14 +72,16 @@ export async function createLrs(opts: LrsOptions): Promise<Lrs> {
       const k = await createKey(storage, { name: 'admin', scopes: ['all'] });
       adminKey = { key: k.key, secret: k.secret };
     }
-    const app = buildApp(storage, opts);
+    // The authority homePage is only known once the port is; routes read it through this.
+    const homePage = { value: opts.homePage ?? '' };
+    const app = buildApp(storage, opts, homePage);
     const host = opts.host ?? '127.0.0.1';
     await app.listen({ host, port: opts.port ?? 0 });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : opts.port;
     const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     const url = `http://${shownHost}:${port}`;
-    homePageRef.value = opts.homePage ?? `${url}${BASE}`;
+    homePage.value = opts.homePage ?? `${url}${BASE}`;
     return {
       url,
       endpoint: `${url}${BASE}`,
@@ -96,10 +98,7 @@ export async function createLrs(opts: LrsOptions): Promise<Lrs> {
   }
 }
 
-// The authority homePage is only known once the port is; routes read it through this.
-const homePageRef = { value: '' };
-
-function buildApp(storage: Storage, opts: LrsOptions): FastifyInstance {
+function buildApp(storage: Storage, opts: LrsOptions, homePage: { value: string }): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024 });
   const auth = keyAuthenticator(storage, opts.keyCacheMs ?? 5000);
   const limit = rateLimiter(opts.rateLimit ?? 120_000);
@@ -189,7 +188,7 @@ function buildApp(storage: Storage, opts: LrsOptions): FastifyInstance {
     storage,
     basePath: BASE,
     get homePage() {
-      return homePageRef.value;
+      return homePage.value;
     },
     maxLimit: opts.maxLimit ?? 500,
     maxBatch: opts.maxBatch ?? 1000,

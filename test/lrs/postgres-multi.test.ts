@@ -36,7 +36,10 @@ describe('two LRS processes on one PostgreSQL database', () => {
     for (let i = 0; i < 3; i++) ids.push(...(await (i % 2 ? cb : ca).post('statements', [statement({ object: { id: activity } }), statement({ object: { id: activity } })])).json);
     const first = await ca.get('statements', { activity, limit: 4, ascending: 'true' });
     const rest = await cb.get(first.json.more);
-    expect([...first.json.statements, ...rest.json.statements].map((s: any) => s.id)).toEqual(ids);
+    const all = [...first.json.statements, ...rest.json.statements];
+    expect(all.map((s: any) => s.id)).toEqual(ids);
+    // Each process signs with its own endpoint: instances in one process keep separate settings.
+    expect(all.map((s: any) => s.authority.account.homePage)).toEqual([a, a, b, b, a, a].map((l) => l.endpoint));
   });
 
   it('the same id sent to both with different content: one wins, the other gets 409', async () => {
