@@ -72,13 +72,14 @@ export async function runPreview(argv: string[]): Promise<number> {
     else printProblems(problemsOf(err));
     return 1;
   }
-  console.log(`coursepack preview: ${server.url}  (Ctrl-C to stop)`);
-  if (!args.values['no-open'] && !process.env.CI) openBrowser(server.url);
-
-  await new Promise<void>((resolve) => {
+  // Listen for Ctrl-C before announcing the URL, so a stop right after it is clean.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  console.log(`coursepack preview: ${server.url}  (Ctrl-C to stop)`);
+  if (!args.values['no-open'] && !process.env.CI) openBrowser(server.url);
+  await stopped;
   await server.close();
   return 0;
 }

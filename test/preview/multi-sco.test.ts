@@ -10,6 +10,9 @@ import { startPreview, type PreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { scoFrame, visibleView } from '../helpers/learner.ts';
 
+/** Polls with room for a loaded machine (2 cores shared by several test runs). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10000, interval: 50 });
+
 const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
 let tmp: string;
 let server: PreviewServer;
@@ -53,23 +56,23 @@ describe('coursepack preview with several SCOs', () => {
     expect(await scoPath()).toBe('/pkg/involving-patients/index.html');
     await frame.click('#cp-next');
     const leftFirst = await visibleView(frame);
-    await expect.poll(() => page.locator('#cmi-lesson_location').innerText()).toBe(leftFirst);
+    await poll(() => page.locator('#cmi-lesson_location').innerText()).toBe(leftFirst);
 
     await page.selectOption('#sco-select', { label: 'Second <module> & more' });
-    await expect.poll(scoPath).toBe('/pkg/second-module/index.html');
+    await poll(scoPath).toBe('/pkg/second-module/index.html');
     frame = await scoFrame(page);
     expect(await entry()).toBe('ab-initio');
     expect(await visibleView(frame)).not.toBe(leftFirst);
 
     await page.selectOption('#sco-select', { index: 0 });
-    await expect.poll(scoPath).toBe('/pkg/involving-patients/index.html');
+    await poll(scoPath).toBe('/pkg/involving-patients/index.html');
     frame = await scoFrame(page);
     expect(await entry()).toBe('resume');
     expect(await visibleView(frame)).toBe(leftFirst);
 
     // The choice survives a reload (as after a rebuild).
     await page.selectOption('#sco-select', { index: 1 });
-    await expect.poll(scoPath).toBe('/pkg/second-module/index.html');
+    await poll(scoPath).toBe('/pkg/second-module/index.html');
     await page.reload();
     await scoFrame(page);
     expect(await scoPath()).toBe('/pkg/second-module/index.html');
