@@ -140,7 +140,7 @@ function checkActor(a: Record<string, any>, path: string, bad: Bad): void {
   const ifis = IFIS.filter((k) => a[k] !== undefined);
   if (a.objectType === 'Group') {
     if (ifis.length > 1) bad(path, `an identified Group must have exactly one identifier, found ${ifis.join(', ')}`);
-    if (ifis.length === 0 && !Array.isArray(a.member)) bad(path, 'an anonymous Group must list its members in "member"');
+    if (ifis.length === 0 && !(Array.isArray(a.member) && a.member.length > 0)) bad(path, 'an anonymous Group must list its members in "member"');
     (a.member ?? []).forEach((m: any, i: number) => checkActor(m, `${path}.member[${i}]`, bad));
   } else if (ifis.length !== 1) {
     bad(path, `an Agent must have exactly one of mbox, mbox_sha1sum, openid, account; found ${ifis.length ? ifis.join(', ') : 'none'}`);

@@ -338,6 +338,7 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       ['mbox_sha1sum not 40 hex', () => ({ ...base(), actor: { mbox_sha1sum: 'abc' } }), 'actor.mbox_sha1sum'],
       ['account without homePage', () => ({ ...base(), actor: { account: { name: 'x' } } }), 'actor.account.homePage'],
       ['anonymous group without members', () => ({ ...base(), actor: { objectType: 'Group', name: 'g' } }), 'actor'],
+      ['anonymous group with an empty member list', () => ({ ...base(), actor: { objectType: 'Group', member: [] } }), 'actor'],
       ['group member that is a group', () => ({ ...base(), actor: { objectType: 'Group', member: [{ objectType: 'Group', mbox: 'mailto:g@example.org' }] } }), 'actor.member[0].objectType'],
       ['verb id not an IRI', () => ({ ...base(), verb: { id: 'completed' } }), 'verb.id'],
       ['verb display with a bad language tag', () => ({ ...base(), verb: { id: 'http://example.org/v', display: { 'not a tag': 'x' } } }), 'verb.display'],
