@@ -179,8 +179,25 @@ function showFeedback(box: HTMLElement, correct: boolean): void {
   // textContent + append rather than replaceChildren, which older mobile Safari lacks.
   region.textContent = '';
   if (!opens) region.append(head);
+  else if (body) boldLead(body, label);
   if (body) region.append(body);
   region.className = 'cp-fb ' + (correct ? 'cp-ok' : 'cp-no');
+}
+
+/** The author's own opening verdict ("Correct: …") in bold, as the runtime's own one is. */
+function boldLead(body: Node, label: string): void {
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  let node = walker.nextNode() as Text | null;
+  while (node && !(node.textContent ?? '').trim()) node = walker.nextNode() as Text | null;
+  if (!node) return;
+  const text = node.textContent ?? '';
+  const at = text.length - text.trimStart().length;
+  if (text.slice(at, at + label.length).toLowerCase() !== label.toLowerCase()) return;
+  node.splitText(at + label.length);
+  const lead = node.splitText(at);
+  const strong = document.createElement('strong');
+  strong.textContent = lead.textContent;
+  lead.replaceWith(strong);
 }
 
 function updateScores(data: ModuleData, tracker: Tracker): void {

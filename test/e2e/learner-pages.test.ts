@@ -117,6 +117,19 @@ describe('learner pages', () => {
     await page.context().close();
   });
 
+  it('every verdict opens with the word in bold, whether the runtime or the author wrote it', async () => {
+    const page = await open();
+    const frame = page.mainFrame();
+    for (const q of data.questions) {
+      for (const right of [true, false]) {
+        await answer(frame, q, right);
+        const lead = await frame.$eval(`#${q.dom} .cp-fb`, (el) => el.querySelector('strong')?.textContent ?? '');
+        expect(lead, `${q.iid} ${right}`).toMatch(right ? /^Correct\b/ : /^Not quite\b/);
+        expect((await frame.textContent(`#${q.dom} .cp-fb`))!.trim().toLowerCase().indexOf(right ? 'correct' : 'not quite'), q.iid).toBe(0);
+      }
+    }
+  });
+
   it('at 360 px wide nothing scrolls sideways and the progress count sits beside its bar', async () => {
     const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
     await page.goto(`${base}/index.html`);
