@@ -115,6 +115,14 @@ ${m.problems.map(problemItem).join('\n')}
       ${picker}
       <button type="button" id="relaunch">Relaunch (resume)</button>
       <button type="button" id="new-attempt">New attempt</button>
+      <label for="frame-width">Width</label>
+      <select id="frame-width">
+        <option value="">Fill</option>
+        <option value="1280">1280 px (desktop)</option>
+        <option value="1024">1024 px</option>
+        <option value="768">768 px (tablet)</option>
+        <option value="360">360 px (phone)</option>
+      </select>
       <span id="attempt-status" role="status"></span>
     </div>
     <iframe id="sco" title="Course content" src="about:blank"></iframe>

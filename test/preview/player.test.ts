@@ -65,6 +65,18 @@ async function logRows(fn?: string): Promise<{ fn: string; args: string; ret: st
   );
 }
 
+/** Serious or critical axe-core findings on the preview page, opened in a context of its own as axe needs. */
+async function seriousViolations(ready?: (p: Page) => Promise<unknown>): Promise<string[]> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const fresh = await context.newPage();
+  fresh.on('request', (r) => requests.push(r.url()));
+  await fresh.goto(server.url);
+  if (ready) await ready(fresh);
+  const result = await new AxeBuilder({ page: fresh }).exclude('#sco').analyze();
+  await context.close();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+}
+
 async function sco(): Promise<Frame> {
   return scoFrame(page);
 }
@@ -214,6 +226,7 @@ describe('coursepack preview (SCORM 1.2)', () => {
     expect(await page.locator('#problems img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.getByRole('alert').innerText()).toMatch(/1 error|\d+ errors/);
+    expect(await seriousViolations()).toEqual([]);
 
     before = server.state().build;
     writeFileSync(file, good);
@@ -222,6 +235,22 @@ describe('coursepack preview (SCORM 1.2)', () => {
     const frame = await sco();
     expect(await frame.locator('body').textContent()).toContain('Preview marker');
     expect(await cmi('entry')).toBe('resume');
+  });
+
+  it('the Width menu shows the SCO at a phone width, and the skip link reaches the panel by keyboard', async () => {
+    const frameWidth = async (): Promise<number> => (await sco()).evaluate(() => window.innerWidth);
+    expect(await frameWidth()).toBeGreaterThan(800);
+    await page.getByLabel('Width').selectOption('360');
+    await poll(frameWidth).toBe(360);
+    await page.reload();
+    await poll(frameWidth).toBe(360);
+    await page.getByLabel('Width').selectOption('');
+    await poll(frameWidth).toBeGreaterThan(800);
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the LMS panel');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('panel');
   });
 
   it('values a SCO sends are shown as text, never as markup', async () => {
@@ -238,17 +267,8 @@ describe('coursepack preview (SCORM 1.2)', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
-  it('the player page has no serious accessibility violations and the browser only talked to the preview server', async () => {
-    // axe needs a page in a context of its own.
-    const context = await browser.newContext();
-    const fresh = await context.newPage();
-    fresh.on('request', (r) => requests.push(r.url()));
-    await fresh.goto(server.url);
-    await scoFrame(fresh);
-    const result = await new AxeBuilder({ page: fresh }).exclude('#sco').analyze();
-    await context.close();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-    expect(serious).toEqual([]);
+  it('the player page has no serious accessibility violations (the failed-build page neither) and the browser only talked to the preview server', async () => {
+    expect(await seriousViolations(scoFrame)).toEqual([]);
     const origin = server.url.replace(/\/$/, '');
     expect(requests.filter((u) => !u.startsWith(origin + '/') && u !== 'about:blank')).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -273,5 +273,17 @@ function startPlayer(): void {
     });
   });
   if (select) select.value = sco.id;
+  // Frame width, to see the SCO as a phone or tablet shows it (set through CSSOM: the CSP has no inline styles).
+  const width = $<HTMLSelectElement>('frame-width');
+  const widthKey = 'coursepack-preview:frame-width';
+  const applyWidth = (): void => {
+    iframe.style.width = width.value ? `${width.value}px` : '';
+    iframe.classList.toggle('fixed-width', Boolean(width.value));
+    sessionStorage.setItem(widthKey, width.value);
+  };
+  width.value = sessionStorage.getItem(widthKey) ?? '';
+  if (width.selectedIndex < 0) width.value = '';
+  width.addEventListener('change', applyWidth);
+  applyWidth();
   void launch('resume');
 }
