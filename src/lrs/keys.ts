@@ -54,6 +54,19 @@ export function checkScopes(scopes: string[]): void {
 
 /** Creates a key; the secret is returned once and only its hash is stored. */
 export async function createKey(storage: Storage, k: NewKey): Promise<{ key: string; secret: string; row: KeyRow }> {
+  const made = await newKey(k);
+  await storage.createKey(made.row);
+  return made;
+}
+
+/** Creates the admin key on an empty store; undefined when some key already exists (e.g. another process was first). */
+export async function createAdminKeyIfNone(storage: Storage): Promise<{ key: string; secret: string } | undefined> {
+  if ((await storage.countKeys()) > 0) return undefined;
+  const made = await newKey({ name: 'admin', scopes: ['all'] });
+  return (await storage.createFirstKey(made.row)) ? { key: made.key, secret: made.secret } : undefined;
+}
+
+async function newKey(k: NewKey): Promise<{ key: string; secret: string; row: KeyRow }> {
   checkScopes(k.scopes);
   const key = `cpk_${randomBytes(10).toString('hex')}`;
   const secret = randomBytes(24).toString('base64url');
@@ -68,7 +81,6 @@ export async function createKey(storage: Storage, k: NewKey): Promise<{ key: str
     revokedMs: null,
     rateLimit: k.rateLimit ?? null,
   };
-  await storage.createKey(row);
   return { key, secret, row };
 }
 

@@ -4,7 +4,7 @@
 // server and the report tool, all in-process. Nothing here prints: request log lines go
 // to the injected logger.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AuthBusyError, createKey, keyAuthenticator, rateLimiter } from './keys.ts';
+import { AuthBusyError, createAdminKeyIfNone, keyAuthenticator, rateLimiter } from './keys.ts';
 import { errorBody, httpError, LrsHttpError } from './http.ts';
 import { openSqlite } from './storage/sqlite.ts';
 import type { KeyRow, Storage } from './storage/types.ts';
@@ -67,11 +67,7 @@ export async function openStorage(db: string, opts: { poolSize?: number } = {}):
 export async function createLrs(opts: LrsOptions): Promise<Lrs> {
   const storage = await openStorage(opts.db, { poolSize: opts.poolSize });
   try {
-    let adminKey: Lrs['adminKey'];
-    if (opts.createAdminKey !== false && (await storage.countKeys()) === 0) {
-      const k = await createKey(storage, { name: 'admin', scopes: ['all'] });
-      adminKey = { key: k.key, secret: k.secret };
-    }
+    const adminKey = opts.createAdminKey === false ? undefined : await createAdminKeyIfNone(storage);
     // The authority homePage is only known once the port is; routes read it through this.
     const homePage = { value: opts.homePage ?? '' };
     const app = buildApp(storage, opts, homePage);

@@ -187,6 +187,18 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
         [k.id, k.name, JSON.stringify(k.scopes), k.activityPrefix, k.writeOnly ? 1 : 0, k.secretHash, k.createdMs, k.revokedMs, k.rateLimit],
       );
     },
+    async createFirstKey(k) {
+      // READ COMMITTED does not stop two INSERT ... WHERE NOT EXISTS; the advisory lock does.
+      return tx(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK + 1]);
+        const r = await c.query(
+          `INSERT INTO keys (id, name, scopes, activity_prefix, write_only, secret_hash, created_ms, revoked_ms, rate_limit)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM keys)`,
+          [k.id, k.name, JSON.stringify(k.scopes), k.activityPrefix, k.writeOnly ? 1 : 0, k.secretHash, k.createdMs, k.revokedMs, k.rateLimit],
+        );
+        return (r.rowCount ?? 0) > 0;
+      });
+    },
     async getKey(id) {
       const r = await pool.query('SELECT * FROM keys WHERE id = $1', [id]);
       return r.rows[0] && toKey(r.rows[0]);

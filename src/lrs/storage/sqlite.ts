@@ -69,6 +69,10 @@ export function openSqlite(path: string): Storage {
     listKeys: db.prepare<[], any>('SELECT * FROM keys ORDER BY created_ms, id'),
     revokeKey: db.prepare('UPDATE keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL'),
     countKeys: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM keys'),
+    createFirstKey: db.prepare(
+      `INSERT INTO keys (id, name, scopes, activity_prefix, write_only, secret_hash, created_ms, revoked_ms, rate_limit)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM keys)`,
+    ),
   };
 
   const insertAll = db.transaction((rows: StatementRow[], activities: ActivityRow[], attachments: AttachmentRow[]) => {
@@ -200,6 +204,11 @@ export function openSqlite(path: string): Storage {
     },
     async createKey(k: KeyRow) {
       q.createKey.run(k.id, k.name, JSON.stringify(k.scopes), k.activityPrefix, k.writeOnly ? 1 : 0, k.secretHash, k.createdMs, k.revokedMs, k.rateLimit);
+    },
+    async createFirstKey(k: KeyRow) {
+      // One statement: SQLite serialises writers, so two processes cannot both insert.
+      const info = q.createFirstKey.run(k.id, k.name, JSON.stringify(k.scopes), k.activityPrefix, k.writeOnly ? 1 : 0, k.secretHash, k.createdMs, k.revokedMs, k.rateLimit);
+      return info.changes > 0;
     },
     async getKey(id) {
       const r = q.getKey.get(id);

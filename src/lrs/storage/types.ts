@@ -107,6 +107,8 @@ export interface Storage {
   deleteDocuments(key: DocScope): Promise<void>;
 
   createKey(k: KeyRow): Promise<void>;
+  /** Stores the key only if there is no key at all (atomically, even across processes); true if stored. */
+  createFirstKey(k: KeyRow): Promise<boolean>;
   getKey(id: string): Promise<KeyRow | undefined>;
   listKeys(): Promise<KeyRow[]>;
   revokeKey(id: string, atMs: number): Promise<boolean>;
