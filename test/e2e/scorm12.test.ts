@@ -375,6 +375,21 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     await page.close();
   });
 
+  it('a normal launch without credit says the result does not count, and still reports it for the LMS to judge', async () => {
+    const page = await launch({ core: { lesson_mode: 'normal', credit: 'no-credit' }, student_data: { mastery_score: String(data.passMark) } });
+    const frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice.cp-notice-info:has-text("not for credit")');
+    await nextToEnd(frame);
+    for (const q of data.questions) await answer(frame, q, true);
+    await frame.click('#cp-exit');
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    expect(s.committed['cmi.core.lesson_status']).toBe('passed');
+    expect(s.committed['cmi.core.score.raw']).toBe('100');
+    await page.close();
+  });
+
   it('the web target keeps progress in localStorage without any notice', async () => {
     const page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -55,6 +55,21 @@ describe('lesson status', () => {
     expect(nextStatus('browsed', 'completed')).toBe('completed');
   });
 
+  it('treats browsed as the lowest touched status: a real start (incomplete) is a step up', () => {
+    expect(nextStatus('browsed', 'incomplete')).toBe('incomplete');
+    expect(nextStatus('browsed', 'browsed' as never)).toBeNull();
+    expect(nextStatus('incomplete', 'browsed' as never)).toBeNull();
+  });
+
+  it('judges pass/fail on the best score of the attempt when one is given', () => {
+    const two = [1, [0, 2], false, 'wrong', [2, 1, 0]];
+    const state = { view: 0, visited: allRequired, answers: two, reflections: [] };
+    expect(earnedStatus(data, state)).toBe('failed');
+    expect(earnedStatus(data, state, 100)).toBe('passed');
+    // Not before every scored question is answered, whatever the best.
+    expect(earnedStatus(data, { ...state, answers: two.slice(0, 4) }, 100)).toBe('incomplete');
+  });
+
   it('scores 0–100 over weighted scored questions', () => {
     const s = score(data, { view: 0, visited: [], answers: [0], reflections: [] })!;
     expect(s).toEqual({ raw: 20, allAnswered: false });
