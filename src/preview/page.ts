@@ -2,7 +2,7 @@
 // panel of CMI data and API calls) and, when the build fails, the list of problems.
 // Every string from the course or a problem is escaped; the data for the browser
 // script travels as JSON in a non-executed script element with `<` escaped.
-import { formatProblem, type Problem } from '../errors.ts';
+import type { Problem } from '../errors.ts';
 import { escapeHtml } from '../package/html.ts';
 import type { ScoLaunch } from './manifest.ts';
 import type { PreviewTargetId } from './targets.ts';
@@ -54,11 +54,6 @@ function problemItem(p: Problem): string {
     p.hint ? `\n  <p class="hint">hint: ${escapeHtml(p.hint)}</p>` : ''
   }
 </li>`;
-}
-
-/** Plain-text form of the problems, for the page's copyable summary and the CLI. */
-export function problemsText(problems: Problem[]): string {
-  return problems.map(formatProblem).join('\n');
 }
 
 export function renderFailedPage(m: PageModel): string {

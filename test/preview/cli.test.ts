@@ -100,6 +100,20 @@ describe('coursepack preview (CLI)', () => {
     expect(run.stderr()).toMatch(/build 1 ok in \d+ ms/);
   });
 
+  it('a course that does not build still starts: the problem is printed and the page shows it', async () => {
+    const broken = join(tmp, 'broken');
+    cpSync(courseDir, broken, { recursive: true });
+    writeFileSync(join(broken, 'course.yaml'), readFileSync(join(broken, 'course.yaml'), 'utf8').replace(/^passMark: 80$/m, 'passMark: lots'));
+    const run = await start([broken, '--no-open'], { ...process.env });
+    expect(run.url, run.stderr()).not.toBe('');
+    expect(run.stderr()).toMatch(/course\.yaml:\d+:\d+ {2}COURSE_SCHEMA {2}passMark: /);
+    const html = await (await fetch(run.url)).text();
+    expect(html).toContain('<h1>Build failed</h1>');
+    expect(html).toContain('data-code="COURSE_SCHEMA"');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
+  });
+
   it('--target cmi5 and --target xapi say they are not available yet and exit 2', () => {
     for (const target of ['cmi5', 'xapi']) {
       const r = runCli(['preview', courseDir, '--target', target, '--no-open']);

@@ -204,6 +204,25 @@ describe('coursepack preview (SCORM 1.2)', () => {
     expect(events.some((e) => e.type === 'building' && e.reason === 'change')).toBe(true);
   });
 
+  it('warnings do not stop the preview: they are listed in the page header until fixed', async () => {
+    const draft = join(courseDir, 'involving-patients/pages/99-draft.md');
+    let before = server.state().build;
+    writeFileSync(draft, '---\ntitle: Draft\nid: draft\n---\n\nNot listed in module.yaml yet.\n');
+    let state = await nextBuild(before);
+    expect(state.ok).toBe(true);
+    await sco();
+    expect(await page.locator('.warnings summary').innerText()).toBe('1 warning');
+    const item = page.locator('.warnings li.problem.warning');
+    expect(await item.getAttribute('data-code')).toBe('COURSE_UNLISTED_PAGE');
+    expect(await item.locator('.where').textContent()).toContain('99-draft.md');
+    before = state.build;
+    rmSync(draft);
+    state = await nextBuild(before);
+    expect(state.problems).toEqual([]);
+    await sco();
+    expect(await page.locator('.warnings').count()).toBe(0);
+  });
+
   it('a broken course.yaml shows its error (file, line, code) in the page, escaped; fixing it recovers', async () => {
     const file = join(courseDir, 'course.yaml');
     const good = readFileSync(file, 'utf8');
