@@ -61,15 +61,20 @@ async function startPostgres(): Promise<PgServer> {
     });
   let server = make();
   try {
-    await server.initialise();
-  } catch {
-    // Two test files can race to create the `postgres` system user; the second try finds it.
-    await new Promise((r) => setTimeout(r, 500));
-    rmSync(join(dir, 'data'), { recursive: true, force: true });
-    server = make();
-    await server.initialise();
+    try {
+      await server.initialise();
+    } catch {
+      // Two test files can race to create the `postgres` system user; the second try finds it.
+      await new Promise((r) => setTimeout(r, 500));
+      rmSync(join(dir, 'data'), { recursive: true, force: true });
+      server = make();
+      await server.initialise();
+    }
+    await server.start();
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
-  await server.start();
   return {
     url: `postgres://postgres:coursepack@127.0.0.1:${port}/postgres`,
     async stop() {
