@@ -37,9 +37,12 @@ export type PreviewEvent =
   | { type: 'watch-error'; message: string };
 
 export interface PreviewState {
+  /** Number of the latest finished build (1 is the build at start-up). */
   build: number;
   ok: boolean;
   problems: Problem[];
+  /** A build is running or queued. */
+  building: boolean;
 }
 
 export interface PreviewServer {
@@ -153,7 +156,7 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
       model = { build, target: target.id, ok: false, builtAt: new Date(), ms: Date.now() - started, launches: [], scripts: [], problems };
       emit({ type: 'failed', build, ms: model.ms, problems });
     }
-    current = { build, ok: model.ok, problems: model.problems, model, files };
+    current = { build, ok: model.ok, problems: model.problems, building: false, model, files };
     broadcast('build', { build, ok: model.ok });
   }
 
@@ -171,7 +174,7 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
     }
     return running!.then(() => state());
   }
-  const state = (): PreviewState => ({ build: current!.build, ok: current!.ok, problems: current!.problems });
+  const state = (): PreviewState => ({ build: current!.build, ok: current!.ok, problems: current!.problems, building: running !== undefined });
 
   await rebuild('start');
 

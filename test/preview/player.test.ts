@@ -39,7 +39,8 @@ async function shownBuild(p: Page): Promise<number | undefined> {
 /** Wait for the server to finish a build newer than `after`, then for the page to show it. */
 async function nextBuild(after: number): Promise<PreviewState> {
   await expect.poll(() => server.state().build, { timeout: 15000 }).toBeGreaterThan(after);
-  await server.rebuild(); // settles any build still queued by a second file event
+  // A second file event may have queued one more build: wait until the server is idle.
+  await expect.poll(() => server.state().building, { timeout: 15000 }).toBe(false);
   const state = server.state();
   await expect.poll(() => shownBuild(page), { timeout: 15000 }).toBe(state.build);
   await page.waitForLoadState('load');

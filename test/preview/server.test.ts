@@ -92,7 +92,10 @@ describe('preview server', () => {
 
   it('rebuild requests during a build are folded into one more build', async () => {
     const before = server.state().build;
-    const all = await Promise.all([server.rebuild(), server.rebuild(), server.rebuild()]);
+    const pending = [server.rebuild(), server.rebuild(), server.rebuild()];
+    expect(server.state().building).toBe(true);
+    const all = await Promise.all(pending);
+    expect(server.state().building).toBe(false);
     expect(server.state().build).toBe(before + 2);
     expect(all.map((s) => s.build)).toEqual([before + 2, before + 2, before + 2]);
   });
