@@ -87,7 +87,8 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
   if (byLocation >= 0) state.view = byLocation;
   let status = snap.status;
   let comments = snap.comments;
-  let best = lmsScore(snap.score);
+  // The best result of this attempt: a new attempt (ab-initio) starts from nothing.
+  let best = snap.entry === 'ab-initio' ? -1 : lmsScore(snap.score);
   // What the LMS holds (or has been sent): shown to the learner when their current answers are worth less.
   let recorded = best;
   let lastScore = '';

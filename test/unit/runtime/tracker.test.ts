@@ -328,6 +328,18 @@ describe('the recorded score is the best result of the attempt', () => {
   });
 });
 
+describe('the best score belongs to one attempt', () => {
+  it('a new attempt (ab-initio) is scored from its own answers, whatever score the LMS still shows', () => {
+    const lms = strictLms(memoryLms({ 'cmi.core.entry': 'ab-initio', 'cmi.core.score.raw': '100' }));
+    const t = createTracker(data, scormStore(lms.api, () => {}));
+    [0, 1, 3, 4].forEach((v) => t.show(v));
+    [1, [1], true, 'no', [2, 1, 0]].forEach((a, i) => t.answer(i, a as never, 1000));
+    t.finish();
+    expect(lms.committed['cmi.core.score.raw']).toBe('0');
+    expect(lms.committed['cmi.core.lesson_status']).toBe('failed');
+  });
+});
+
 describe('answer events reach the LMS exactly once', () => {
   it('answers restored from the browser copy are sent as interactions on the next launch, and only once', () => {
     const copy = shelf();
