@@ -4,6 +4,7 @@
 import { COURSE_CODES } from '../src/course/codes.ts';
 import { CODES } from '../src/validate/codes.ts';
 import { BUILD_CODES } from '../src/package/codes.ts';
+import { PREVIEW_CODES } from '../src/preview/codes.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -28,6 +29,12 @@ export function errorDocs(): string {
     '| code | meaning |',
     '|---|---|',
     ...Object.entries(BUILD_CODES).map(([c, m]) => `| \`${c}\` | ${cell(m)} |`),
+    '',
+    '## Preview (`coursepack preview`)',
+    '',
+    '| code | meaning |',
+    '|---|---|',
+    ...Object.entries(PREVIEW_CODES).map(([c, m]) => `| \`${c}\` | ${cell(m)} |`),
     '',
     '## Packages (`coursepack validate <package.zip>`, and every build before zipping)',
     '',
