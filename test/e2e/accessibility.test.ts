@@ -79,6 +79,18 @@ describe('accessibility', () => {
     await closePage(page);
   });
 
+  it('no serious or critical axe violations in review mode, nor once the learner has exited', async () => {
+    const page = await newPage();
+    await page.goto(lms.launchUrl({ pkg: 'scorm12', href: `${data.moduleId}/index.html`, cmi: { core: { lesson_mode: 'review', credit: 'no-credit', entry: '', lesson_status: 'completed' } } }));
+    const frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice.cp-notice-info');
+    expect(await seriousViolations(page)).toEqual([]);
+    await frame.click('#cp-exit');
+    await openViewOf(frame, data.questions[0].dom);
+    expect(await seriousViolations(page)).toEqual([]);
+    await closePage(page);
+  });
+
   it('headings start at h1 and never skip a level', async () => {
     const page = await newPage();
     for (const file of ['index.html', 'print.html']) {
