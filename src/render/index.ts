@@ -11,7 +11,7 @@ import { worstCaseLength } from '../runtime/suspend-data.ts';
 import { runtimeCss, runtimeJs } from './bundle.ts';
 import { pageView, suspendLayout } from './view.ts';
 
-export type RenderTarget = 'scorm12' | 'web';
+export type RenderTarget = 'scorm12' | 'web' | 'xapi' | 'cmi5';
 
 type Template = (ctx: unknown) => string;
 let templates: { index: Template; print: Template } | undefined;

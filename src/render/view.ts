@@ -6,6 +6,7 @@ import type { Activity, Course, Module, Question, Quiz } from '../course/types.t
 import type { ModuleData, QuestionData } from '../runtime/module-data.ts';
 import { fillKeep, fingerprint, type QuestionLayout, type SuspendLayout } from '../runtime/suspend-data.ts';
 import { renderInline, renderMarkdown, type MarkdownEnv } from './markdown.ts';
+import { xapiModuleData } from './xapi-data.ts';
 
 export const GLOSSARY_VIEW = 'cp-glossary';
 export const READING_VIEW = 'cp-reading';
@@ -55,7 +56,7 @@ function hasGlossary(m: Module): boolean {
   return m.glossary.length > 0;
 }
 
-export type Target = 'scorm12' | 'web';
+export type Target = 'scorm12' | 'web' | 'xapi' | 'cmi5';
 
 /** Comments can go somewhere: an address for email, or cmi.comments in an LMS. */
 function hasFeedback(course: Course, target: Target): boolean {
@@ -122,6 +123,7 @@ export function mailSubject(course: Course, module: Module): string {
 export function moduleData(course: Course, module: Module, target: Target): ModuleData {
   const qs = questions(module);
   const scored = qs.some(({ quiz }) => quiz.scored);
+  const passMark = scored && course.passMark !== undefined ? course.passMark : null;
   return {
     target,
     courseId: course.id,
@@ -142,6 +144,7 @@ export function moduleData(course: Course, module: Module, target: Target): Modu
       maxLength: COMMENT_MAX,
     },
     layout: suspendLayout(course, module, target),
+    ...(target === 'xapi' || target === 'cmi5' ? { xapi: xapiModuleData(course, module, target, qs, reflections(module), passMark) } : {}),
   };
 }
 

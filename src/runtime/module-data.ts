@@ -1,6 +1,7 @@
 // The module description the renderer embeds in index.html as JSON and the
 // runtime reads at start-up. Shared type only: no code, so both sides agree.
 import type { SuspendLayout } from './suspend-data.ts';
+import type { XapiModuleData } from './xapi-module-data.ts';
 
 export type QuestionData =
   | (QuestionCommon & { type: 'single-choice'; choices: string[]; correct: number })
@@ -20,7 +21,7 @@ interface QuestionCommon {
 }
 
 export interface ModuleData {
-  target: 'scorm12' | 'web';
+  target: 'scorm12' | 'web' | 'xapi' | 'cmi5';
   courseId: string;
   courseVersion: string;
   moduleId: string;
@@ -35,4 +36,6 @@ export interface ModuleData {
   reflections: { dom: string; maxLength: number }[];
   feedback: { email: string | null; subject: string; rating: boolean; scormComments: boolean; maxLength: number };
   layout: SuspendLayout;
+  /** Only on xapi and cmi5 pages: what the statements need. */
+  xapi?: XapiModuleData;
 }
