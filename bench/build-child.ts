@@ -1,11 +1,14 @@
 // Child process of bench/build.bench.ts: one fresh process per measurement, so the
 // first build is truly cold (module loading, schema compiles, the runtime bundle, JIT)
-// as a user running the CLI sees it. It builds the course (scorm12) once cold, then
+// as a user running the CLI sees it. It builds the course (scorm12, or the targets given) once cold, then
 // `warm` more times in the same process, and prints one JSON line: times, the phases
 // of each build (from the build's progress messages), peak memory and the artifact.
 import { buildCourse, type BuildReport } from '../src/package/build.ts';
+import type { TargetId } from '../src/package/targets.ts';
 
-const [courseDir, outDir, warmArg] = process.argv.slice(2);
+const [courseDir, outDir, warmArg, targetsArg] = process.argv.slice(2);
+// scorm12 by default; "scorm12,web" is what `coursepack build` does without --target.
+const targets = (targetsArg ?? 'scorm12').split(',') as TargetId[];
 const warmRuns = Number(warmArg ?? 2);
 // Module loading of the build pipeline (tsx compiles the TypeScript sources on the way).
 const importedAt = performance.now();
@@ -46,7 +49,7 @@ async function timedBuild(): Promise<{ ms: number; cpuMs: number; phases: Phases
   const report = await buildCourse({
     courseDir,
     outDir,
-    targets: ['scorm12'],
+    targets,
     onProgress: (m) => {
       const phase = PHASE_OF.find(([re]) => re.test(m))?.[1];
       if (phase && phase !== current) enter(phase);
@@ -82,6 +85,7 @@ console.log(
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     bytes: a.bytes,
     path: a.path,
+    paths: cold.report.artifacts.map((x) => x.path),
     suspendData: cold.report.suspendData.worstCase,
     files: cold.report.files,
   }),
