@@ -1,4 +1,4 @@
-// `coursepack build [course-dir] [--target scorm12|web|all] [--out output] [--json]`
+// `coursepack build [course-dir] [--target xapi|cmi5|scorm12|web|all] [--out output] [--json]`
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { buildCourse, type BuildReport } from '../package/build.ts';
@@ -12,7 +12,7 @@ Builds the course (default: ./course) into LMS packages, validating every packag
 against the official schemas before anything is written.
 
 Options:
-  --target <t>   scorm12 | web | all (default: all); may be repeated or comma-separated
+  --target <t>   xapi | cmi5 | scorm12 | web | all (default: all); may be repeated or comma-separated
   --out <dir>    output folder (default: output)
   --json         print the result as one JSON object
   -h, --help     show this help

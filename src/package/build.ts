@@ -8,6 +8,7 @@ import { loadCourse } from '../course/load.ts';
 import type { Course } from '../course/types.ts';
 import { CoursepackError, problem, type Problem } from '../errors.ts';
 import { renderModule, suspendDataWorstCase } from '../render/index.ts';
+import { runtimeCss, runtimeJs } from '../render/bundle.ts';
 import type { ModuleFiles } from './scorm12.ts';
 import { TARGETS, type TargetId } from './targets.ts';
 import { prepareXsd } from '../validate/xsd.ts';
@@ -58,6 +59,10 @@ export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
   // Start the XSD worker and compile the schemas now, on the other core, while the
   // course loads and renders; the package check later only validates.
   if (opts.targets.includes('scorm12')) prepareXsd('scorm12');
+  // Likewise the runtime bundle (esbuild, in its own process): it does not depend on the
+  // course. The renderer awaits the same memoised promises, and sees any error itself.
+  Promise.all([runtimeJs(), runtimeCss()]).catch(() => {});
+  if (opts.targets.includes('cmi5')) prepareXsd('cmi5');
   progress(`loading ${opts.courseDir}`);
   const { course, warnings } = await loadCourse(opts.courseDir);
 

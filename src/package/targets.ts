@@ -6,14 +6,18 @@ import { escapeHtml } from './html.ts';
 import { scorm12PackageFiles, moduleFolder, type ModuleFiles } from './scorm12.ts';
 import type { PackageFiles } from './zip.ts';
 import { checkScorm12Package } from '../validate/scorm12.ts';
+import { checkTincanPackage } from '../validate/tincan.ts';
+import { checkCmi5Package } from '../validate/cmi5.ts';
+import { xapiPackageFiles } from './xapi-target.ts';
+import { cmi5PackageFiles } from './cmi5-target.ts';
 
-export type TargetId = 'scorm12' | 'web';
-export const TARGET_IDS: TargetId[] = ['scorm12', 'web'];
+export type TargetId = 'scorm12' | 'web' | 'xapi' | 'cmi5';
+export const TARGET_IDS: TargetId[] = ['scorm12', 'web', 'xapi', 'cmi5'];
 
 export interface Target {
   id: TargetId;
   /** What the renderer should produce the module pages for. */
-  render: 'scorm12' | 'web';
+  render: 'scorm12' | 'web' | 'xapi' | 'cmi5';
   /** File name of the artifact inside the output folder. */
   artifactName(course: Course): string;
   /** Also write the package unzipped as a folder (for review and preview). */
@@ -40,6 +44,22 @@ export const TARGETS: Record<TargetId, Target> = {
     folder: true,
     files: webPackageFiles,
     check: async (files) => checkWebPackage(files),
+  },
+  xapi: {
+    id: 'xapi',
+    render: 'xapi',
+    artifactName: (course) => `${base(course)}-xapi.zip`,
+    folder: false,
+    files: xapiPackageFiles,
+    check: async (files) => checkTincanPackage(files),
+  },
+  cmi5: {
+    id: 'cmi5',
+    render: 'cmi5',
+    artifactName: (course) => `${base(course)}-cmi5.zip`,
+    folder: false,
+    files: cmi5PackageFiles,
+    check: checkCmi5Package,
   },
 };
 

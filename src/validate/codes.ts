@@ -99,6 +99,61 @@ export const CODES = {
     severity: 'error',
     hint: 'Fix the element or attribute at the given line so it conforms to the cmi5 course structure schema.',
   },
+  CMI5_MISSING: {
+    title: 'No cmi5.xml at the root of the cmi5 package',
+    severity: 'error',
+    hint: 'A cmi5 package must have the course structure, cmi5.xml, at the root of the zip; LMSs look for nothing else. ' + REZIP,
+  },
+  CMI5_NOT_IRI: {
+    title: 'A course or AU id in cmi5.xml is not an absolute IRI',
+    severity: 'error',
+    hint: 'cmi5 requires fully qualified IRIs (cmi5 §2, requirement 2.0.0.0-1), e.g. https://example.org/courses/my-course. Set `iri` in course.yaml to an absolute http(s) IRI; module ids are appended to it.',
+  },
+  CMI5_DUPLICATE_ID: {
+    title: 'Two AUs (or an AU and the course) share an id in cmi5.xml',
+    severity: 'error',
+    hint: 'LMSs refuse a course structure with a duplicated AU id (cmi5 13.1.4.0-1). Give every module a unique id.',
+  },
+  CMI5_AU_URL_MISSING: {
+    title: 'An AU url names a file that is not in the package',
+    severity: 'error',
+    hint: 'Each <au><url> must be a relative path to a file in the zip (case-sensitive). Rebuild the package, or correct the url.',
+  },
+  CMI5_AU_URL_PARAM: {
+    title: 'An AU url has a query parameter the LMS sets at launch',
+    severity: 'error',
+    hint: 'The names endpoint, fetch, actor, registration and activityId are the cmi5 launch parameters; an LMS rejects AU urls that already carry them (cmi5 8.1.0.0-6). Remove them from the url.',
+  },
+  TINCAN_MISSING: {
+    title: 'No tincan.xml at the root of the xAPI package',
+    severity: 'error',
+    hint: 'An xAPI (Tin Can) package must have tincan.xml at the root of the zip; Rustici-based players (Blackboard among them) read nothing else. ' + REZIP,
+  },
+  TINCAN_NOT_WELL_FORMED: {
+    title: 'tincan.xml is not well-formed XML',
+    severity: 'error',
+    hint: 'Fix the XML syntax at the given line.',
+  },
+  TINCAN_ROOT: {
+    title: 'tincan.xml does not have a <tincan> root in the Tin Can namespace',
+    severity: 'error',
+    hint: 'The root element must be <tincan xmlns="http://projecttincan.com/tincan.xsd"> with an <activities> list; players ignore other documents.',
+  },
+  TINCAN_LAUNCH: {
+    title: 'tincan.xml does not have exactly one launchable activity',
+    severity: 'error',
+    hint: 'Exactly one <activity> (normally the course, type http://adlnet.gov/expapi/activities/course) must have a <launch> element naming the launch page; players launch that one.',
+  },
+  TINCAN_LAUNCH_MISSING: {
+    title: 'The launch file named in tincan.xml is not in the package',
+    severity: 'error',
+    hint: 'The <launch> path is relative to the zip root and case-sensitive. Rebuild the package, or correct the path.',
+  },
+  TINCAN_ACTIVITY_ID: {
+    title: 'An activity id in tincan.xml is missing or not an absolute IRI',
+    severity: 'error',
+    hint: 'xAPI activity ids must be absolute IRIs (e.g. https://example.org/courses/my-course). Set `iri` in course.yaml to an absolute http(s) IRI.',
+  },
   XSD_SCHEMA_BROKEN: {
     title: 'coursepack could not compile its own XSD set',
     severity: 'error',

@@ -22,7 +22,7 @@ describe('coursepack build (real CLI on the example course)', () => {
 
   it('writes one zip per target and reports each with its real size and sha256', async () => {
     expect(first.ok).toBe(true);
-    expect(first.artifacts.map((a: any) => a.target).sort()).toEqual(['scorm12', 'web']);
+    expect(first.artifacts.map((a: any) => a.target).sort()).toEqual(['cmi5', 'scorm12', 'web', 'xapi']);
     for (const a of first.artifacts) {
       expect(a.bytes).toBe((await stat(a.path)).size);
       expect(a.sha256).toBe(await hash(a.path));
