@@ -7,7 +7,7 @@ import { buildCourse, type BuildReport } from '../src/package/build.ts';
 import type { TargetId } from '../src/package/targets.ts';
 
 const [courseDir, outDir, warmArg, targetsArg] = process.argv.slice(2);
-// scorm12 by default; "scorm12,web" is what `coursepack build` does without --target.
+// scorm12 by default; a comma-separated list otherwise (all of them is what `coursepack build` does without --target).
 const targets = (targetsArg ?? 'scorm12').split(',') as TargetId[];
 const warmRuns = Number(warmArg ?? 2);
 // Module loading of the build pipeline (tsx compiles the TypeScript sources on the way).
