@@ -10,7 +10,7 @@ import { CoursepackError, problem, type Problem } from '../errors.ts';
 import { renderModule, suspendDataWorstCase } from '../render/index.ts';
 import { runtimeCss, runtimeJs } from '../render/bundle.ts';
 import type { ModuleFiles } from './scorm12.ts';
-import { TARGETS, type TargetId } from './targets.ts';
+import { TARGETS, type Target, type TargetId } from './targets.ts';
 import { prepareXsd } from '../validate/xsd.ts';
 import { sha256, writeFileAtomic, writeFolderAtomic, zipToBuffer, type PackageFiles } from './zip.ts';
 
@@ -87,20 +87,23 @@ export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
     );
   if (budget.length) throw new CoursepackError([...budget, ...warnings]);
 
-  const rendered = new Map<string, ModuleFiles[]>();
+  // Every module for every render target the targets need, all at once: a render spends
+  // most of its wall time waiting for asset reads, so concurrent renders fill each other's
+  // waits. Results keep module order.
+  const renderTargets = [...new Set(opts.targets.map((id) => TARGETS[id].render))];
+  for (const r of renderTargets) {
+    for (const m of course.modules) progress(`rendering ${m.id} for ${r} (${m.pages.length} pages)`);
+  }
+  const renderOne = async (r: Target['render']): Promise<[string, ModuleFiles[]]> => [
+    r,
+    await Promise.all(course.modules.map(async (m) => ({ moduleId: m.id, files: await renderModule(course, m, { target: r }) }))),
+  ];
+  const rendered = new Map(await Promise.all(renderTargets.map(renderOne)));
   const packages: { target: TargetId; files: PackageFiles }[] = [];
   const problems: Problem[] = [];
   for (const id of opts.targets) {
     const target = TARGETS[id];
-    let mods = rendered.get(target.render);
-    if (!mods) {
-      mods = [];
-      for (const m of course.modules) {
-        progress(`rendering ${m.id} for ${target.render} (${m.pages.length} pages)`);
-        mods.push({ moduleId: m.id, files: await renderModule(course, m, { target: target.render }) });
-      }
-      rendered.set(target.render, mods);
-    }
+    const mods = rendered.get(target.render)!;
     progress(`packaging ${id}`);
     const files = target.files(course, mods, SCHEMA_DIR);
     progress(`validating ${id} package (${files.size} files)`);
