@@ -72,6 +72,17 @@ describe('coursepack lrs (CLI)', () => {
     }
   });
 
+  it('refuses a database of another schema version with a clear error', async () => {
+    const other = join(dir, 'future.sqlite');
+    const Database = (await import('better-sqlite3')).default;
+    const d = new Database(other);
+    d.exec("CREATE TABLE lrs_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO lrs_meta VALUES ('schema_version', '99')");
+    d.close();
+    const r = await runCli(['lrs', '--db', other, '--port', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('LRS_DB_SCHEMA');
+  });
+
   it('exits 2 on bad usage and 1 on a bad scope', async () => {
     expect((await runCli(['lrs', '--bogus'])).code).toBe(2);
     expect((await runCli(['lrs', 'key', 'create', '--db', db, '--name', 'x'])).code).toBe(2);

@@ -3,7 +3,7 @@
 // tokens carry their own state, ETag checks run under row locks). Each batch is one
 // transaction with set-based inserts, so a batch of 50 costs a handful of round trips.
 import pg from 'pg';
-import { indexHash, schemaSql, statementQuery } from './sql.ts';
+import { indexHash, SCHEMA_VERSION, schemaMismatch, schemaSql, statementQuery } from './sql.ts';
 import { toKey } from './sqlite.ts';
 import { ConflictError, type Doc, type DocDecision, type DocKey, type DocScope, type Storage } from './types.ts';
 
@@ -18,10 +18,16 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     // Several processes may start together on an empty database: create the schema once.
     await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
     for (const sql of schemaSql(true)) await client.query(sql);
-  } finally {
+    const version = (await client.query("SELECT value FROM lrs_meta WHERE key = 'schema_version'")).rows[0]?.value;
+    if (version !== SCHEMA_VERSION) throw schemaMismatch(String(version));
+  } catch (e) {
     await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]).catch(() => {});
     client.release();
+    await pool.end();
+    throw e;
   }
+  await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]).catch(() => {});
+  client.release();
 
   async function tx<R>(fn: (c: pg.PoolClient) => Promise<R>): Promise<R> {
     const c = await pool.connect();

@@ -2,6 +2,7 @@
 // statement query, which is driven by the filter index so the first page of a filtered
 // GET reads only the rows it returns, even over millions of statements.
 import { createHash } from 'node:crypto';
+import { CoursepackError, problem } from '../../errors.ts';
 import type { StatementFilter } from './types.ts';
 
 /**
@@ -13,12 +14,25 @@ export function indexHash(kind: string, value: string): bigint {
   return createHash('sha256').update(kind).update('\u0000').update(value).digest().readBigInt64BE(0);
 }
 
+/** Bumped on any incompatible change to the tables below; stores refuse other versions. */
+export const SCHEMA_VERSION = '1';
+
+export function schemaMismatch(found: string): CoursepackError {
+  return new CoursepackError(
+    problem('LRS_DB_SCHEMA', `the LRS database has schema version ${found}; this coursepack uses ${SCHEMA_VERSION}`, {
+      hint: 'use the coursepack version that created this database, or start a new one with --db',
+    }),
+  );
+}
+
 export function schemaSql(pg: boolean): string[] {
   const seq = pg ? 'seq BIGSERIAL PRIMARY KEY' : 'seq INTEGER PRIMARY KEY AUTOINCREMENT';
   const blob = pg ? 'BYTEA' : 'BLOB';
   const big = pg ? 'BIGINT' : 'INTEGER';
   const noRowid = pg ? '' : ' WITHOUT ROWID';
   return [
+    `CREATE TABLE IF NOT EXISTS lrs_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    `INSERT INTO lrs_meta (key, value) VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT (key) DO NOTHING`,
     `CREATE TABLE IF NOT EXISTS statements (
       ${seq},
       id TEXT NOT NULL UNIQUE,

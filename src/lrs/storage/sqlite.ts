@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { indexHash, schemaSql, statementQuery } from './sql.ts';
+import { indexHash, SCHEMA_VERSION, schemaMismatch, schemaSql, statementQuery } from './sql.ts';
 import {
   ConflictError,
   type ActivityRow,
@@ -29,6 +29,11 @@ export function openSqlite(path: string): Storage {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   for (const sql of schemaSql(false)) db.exec(sql);
+  const version = db.prepare<[], { value: string }>("SELECT value FROM lrs_meta WHERE key = 'schema_version'").get()?.value;
+  if (version !== SCHEMA_VERSION) {
+    db.close();
+    throw schemaMismatch(String(version));
+  }
 
   const q = {
     hashById: db.prepare<[string], { hash: string }>('SELECT hash FROM statements WHERE id = ?'),
