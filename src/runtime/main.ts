@@ -6,6 +6,8 @@ import { findApi, scormStore } from './scorm12.ts';
 import { localStore, type Store } from './store.ts';
 import { createTracker, type Tracker } from './tracker.ts';
 import { startUi, type Ui } from './ui.ts';
+import { startXapi } from './xapi-main.ts';
+import { announcePrints } from './print-signal.ts';
 
 const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
 const NO_LMS = 'No learning system was found, so progress may not be saved there. It is kept in this browser.';
@@ -24,9 +26,15 @@ function modeNotice(tracker: Tracker): string {
 function start(): void {
   const printButton = document.getElementById('cp-print');
   printButton?.addEventListener('click', () => window.print());
+  announcePrints();
   const raw = document.getElementById('cp-data');
   if (!raw) return;
   const data = JSON.parse(raw.textContent || '{}') as ModuleData;
+  // xAPI and cmi5 launches report statements to an LRS: their own start-up (xapi-main.ts).
+  if (data.target === 'xapi' || data.target === 'cmi5') {
+    void startXapi(data);
+    return;
+  }
   let ui: Ui | null = null;
   let lastProblem = false;
   const api = data.target === 'scorm12' ? findApi(window) : null;
@@ -51,6 +59,13 @@ function start(): void {
     baseTone = 'info';
   }
   ui = startUi(data, tracker);
+  // An LMS reached late (refused LMSInitialize, or an API found later): show the merged
+  // progress and say how this launch records, as a launch that reached it at once would.
+  tracker.whenMerged(() => {
+    base = modeNotice(tracker);
+    baseTone = 'info';
+    ui?.refresh();
+  });
   notify(lastProblem);
   document.documentElement.classList.add('cp-ready');
   if (data.target === 'scorm12' && !api) {
