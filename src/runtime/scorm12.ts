@@ -1,7 +1,9 @@
 // The SCORM 1.2 API adapter: finds the LMS's API object, calls it defensively
 // (LMSGetLastError after every call), queues values until a commit succeeds and
 // retries with back-off when the LMS refuses, so the learner never waits or loses work.
-import { lessonMode, type InteractionEvent, type Notify, type Snapshot, type Store } from './store.ts';
+// An LMSInitialize refused at launch is retried with the commits; the first time it
+// succeeds the adapter reads the LMS before writing anything (see whenReached).
+import { lessonMode, type BrowserCopy, type InteractionEvent, type Notify, type Snapshot, type Store } from './store.ts';
 
 export interface Scorm12Api {
   LMSInitialize(arg: ''): string;
@@ -53,12 +55,13 @@ interface Queued extends InteractionEvent {
   n: number;
 }
 
-/** The browser copy: place, suspend_data and the interactions no commit has carried yet. */
+/** The browser copy: place, suspend_data, the interactions no commit has carried yet, and b: the place the LMS was known to hold. */
 interface Copy {
   l: string;
   s: string;
   acked: boolean;
   i?: Queued[];
+  b?: { l: string; s: string };
 }
 
 function interactionValues(q: Queued): [string, string][] {
@@ -90,19 +93,31 @@ function interactionValues(q: Queued): [string, string][] {
  * that reached the LMS although its answer, or the acknowledgement of the copy, was
  * lost); the rest are sent again, numbered from _count.
  *
+ * The copy is not simply preferred to the LMS: the learner may have saved newer work
+ * from another device since. It goes to the tracker (Snapshot.copy) with the place the
+ * LMS held when it was written (b), so the tracker can merge the two item by item.
+ *
  * In review mode the copy is neither used nor written: review shows what the LMS has.
+ *
+ * LMSInitialize refused at launch (or an API that errors): load() returns an unreached
+ * snapshot and values set meanwhile are only held. Each commit retries LMSInitialize;
+ * once it succeeds the adapter reads the LMS, drops the held values and hands the
+ * snapshot to the whenReached listener (the tracker), which merges it with what the
+ * learner did meanwhile and sets the merged values, and only then writes and commits.
  */
 export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, backupKey = ''): Store {
   const pending = new Map<string, string>();
   let key = '';
   let place = { l: '', s: '' };
+  // What the LMS holds: what it gave at launch, then what each successful commit carried.
+  let lmsPlace = { l: '', s: '' };
   const queue: Queued[] = [];
   // Nothing is copied to the browser until the SCO has something of its own to keep.
   let touched = false;
   const keep = (acked: boolean): void => {
     if (!backup || !key || !touched) return;
     try {
-      const copy: Copy = { ...place, acked, i: acked ? [] : queue.slice() };
+      const copy: Copy = { ...place, acked, i: acked ? [] : queue.slice(), b: acked ? { ...place } : lmsPlace };
       backup.setItem(key, JSON.stringify(copy));
     } catch {
       // Storage full or blocked: the LMS copy is all there is.
@@ -113,6 +128,8 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
   let scheduled: ReturnType<typeof setTimeout> | null = null;
   let retryDelay = 2000;
   let nextInteraction = 0;
+  let unreached = false;
+  let onReached: ((snap: Snapshot) => void) | null = null;
 
   const call = (fn: () => string): { ok: boolean; value: string; code: string } => {
     let value = '';
@@ -140,6 +157,64 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
     return r.ok ? r.value : '';
   };
 
+  /** What the LMS holds for this learner, with the browser copy it never acknowledged. */
+  const read = (): Snapshot => {
+    const mode = lessonMode(get('cmi.core.lesson_mode'));
+    const count = parseInt(get('cmi.interactions._count'), 10);
+    nextInteraction = count > 0 ? count : 0;
+    const entry = get('cmi.core.entry');
+    const location = get('cmi.core.lesson_location');
+    const suspend = get('cmi.suspend_data');
+    let copy: BrowserCopy | undefined;
+    if (backup && backupKey && mode !== 'review') {
+      key = `${backupKey}:${get('cmi.core.student_id')}`;
+      try {
+        const c = JSON.parse(backup.getItem(key) || 'null') as Copy | null;
+        if (c && !c.acked && c.s) {
+          copy = { location: c.l, suspend: c.s, base: c.b ? { location: c.b.l, suspend: c.b.s } : undefined };
+          const missing = (c.i ?? []).filter((q) => q && q.rec && q.n >= nextInteraction).sort((a, b) => a.n - b.n);
+          for (const q of missing) queue.push({ ...q, n: nextInteraction++ });
+          if (queue.length) touched = true;
+        }
+      } catch {
+        // A damaged copy is ignored.
+      }
+    }
+    lmsPlace = { l: location, s: suspend };
+    place = copy ? { l: copy.location, s: copy.suspend } : { ...lmsPlace };
+    return {
+      entry,
+      status: get('cmi.core.lesson_status'),
+      location,
+      suspend,
+      comments: get('cmi.comments'),
+      masteryScore: get('cmi.student_data.mastery_score'),
+      score: get('cmi.core.score.raw'),
+      mode,
+      credit: get('cmi.core.credit') === 'no-credit' ? 'no-credit' : 'credit',
+      interactions: nextInteraction,
+      copy,
+    };
+  };
+
+  /** Initialised, and on the first success after a refused launch, read the LMS and let the tracker merge before anything is written. */
+  const reach = (): boolean => {
+    if (initialised) return true;
+    if (!init()) return false;
+    if (unreached) {
+      unreached = false;
+      // Answers given meanwhile were numbered from 0: renumber them after those the LMS has.
+      const held = queue.splice(0);
+      const snap = read();
+      for (const q of held) queue.push({ ...q, n: nextInteraction++ });
+      // Held values were computed without the LMS's record: the listener sets the merged ones.
+      pending.clear();
+      if (snap.mode === 'review') queue.length = 0;
+      onReached?.({ ...snap, interactions: nextInteraction });
+    }
+    return true;
+  };
+
   const setAll = (): boolean => {
     let ok = true;
     const values = [...pending];
@@ -155,7 +230,7 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
   const flush = (): boolean => {
     scheduled = null;
     if (finished) return true;
-    let ok = init() && setAll();
+    let ok = reach() && setAll();
     if (ok) {
       const r = call(() => api.LMSCommit(''));
       ok = r.ok && r.value !== 'false';
@@ -165,6 +240,7 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
       pending.clear();
       queue.length = 0;
       retryDelay = 2000;
+      lmsPlace = { ...place };
       keep(true);
     } else {
       scheduled = setTimeout(flush, retryDelay);
@@ -178,43 +254,14 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
     kind: 'lms',
     load(): Snapshot {
       if (!init()) {
+        unreached = true;
         notify(true);
-        return { entry: '', status: '', location: '', suspend: '', comments: '', masteryScore: '', score: '', mode: 'normal', credit: 'credit', interactions: 0 };
+        return { entry: '', status: '', location: '', suspend: '', comments: '', masteryScore: '', score: '', mode: 'normal', credit: 'credit', interactions: 0, unreached: true };
       }
-      const mode = lessonMode(get('cmi.core.lesson_mode'));
-      const count = parseInt(get('cmi.interactions._count'), 10);
-      nextInteraction = count > 0 ? count : 0;
-      let entry = get('cmi.core.entry');
-      let location = get('cmi.core.lesson_location');
-      let suspend = get('cmi.suspend_data');
-      if (backup && backupKey && mode !== 'review') {
-        key = `${backupKey}:${get('cmi.core.student_id')}`;
-        try {
-          const copy = JSON.parse(backup.getItem(key) || 'null') as Copy | null;
-          if (copy && !copy.acked && copy.s) {
-            ({ l: location, s: suspend } = copy);
-            entry = 'resume';
-            const missing = (copy.i ?? []).filter((q) => q && q.rec && q.n >= nextInteraction).sort((a, b) => a.n - b.n);
-            for (const q of missing) queue.push({ ...q, n: nextInteraction++ });
-            if (queue.length) touched = true;
-          }
-        } catch {
-          // A damaged copy is ignored.
-        }
-      }
-      place = { l: location, s: suspend };
-      return {
-        entry,
-        status: get('cmi.core.lesson_status'),
-        location,
-        suspend,
-        comments: get('cmi.comments'),
-        masteryScore: get('cmi.student_data.mastery_score'),
-        score: get('cmi.core.score.raw'),
-        mode,
-        credit: get('cmi.core.credit') === 'no-credit' ? 'no-credit' : 'credit',
-        interactions: nextInteraction,
-      };
+      return read();
+    },
+    whenReached(listener) {
+      onReached = listener;
     },
     set(element, value) {
       touched = true;

@@ -21,6 +21,21 @@ export interface Snapshot {
   credit: 'credit' | 'no-credit';
   /** Next free cmi.interactions index. */
   interactions: number;
+  /**
+   * True when the LMS could not be read (LMSInitialize refused): the other fields are
+   * defaults, not the learner's record, and must not be written over it. The store
+   * tells whenReached listeners once it can read the LMS.
+   */
+  unreached?: boolean;
+  /** A browser copy of this learner's place the LMS never acknowledged, to be merged with what the LMS holds. */
+  copy?: BrowserCopy;
+}
+
+/** location and suspend_data kept in this browser, and base: what the LMS was known to hold when the copy was written. */
+export interface BrowserCopy {
+  location: string;
+  suspend: string;
+  base?: { location: string; suspend: string };
 }
 
 /** One answer event as an LMS receives it: latency and time are left out when not known. */
@@ -41,6 +56,12 @@ export interface Store {
   commit(): void;
   /** Send everything now and end the session; only the first call does anything. */
   finish(): void;
+  /**
+   * For a store whose load() was unreached: called once, when the LMS can be read,
+   * with what it holds, before anything is written to it. Values pending from before
+   * are dropped first, so the listener must set() everything the LMS should get.
+   */
+  whenReached?(listener: (snap: Snapshot) => void): void;
 }
 
 export type Notify = (problem: boolean) => void;

@@ -29,11 +29,19 @@
 // (with "mastery score overrides status", on by default) sets passed/failed from
 // cmi.core.score.raw against the mastery score, so a learner who passed and then
 // changed a right answer to a wrong one would be turned to 'failed' by a lower score.
+//
+// An LMS reached late (LMSInitialize refused at launch and accepted on a retry, or an
+// API that appeared after the page started): the page started from nothing, so before
+// anything is written the LMS's record is read and merged with what the learner did
+// meanwhile (see adopt): visited pages are a union, answers and reflections given in
+// this session win and every other one the LMS has is restored, the status is never
+// lowered and the score is the best of both. Then the union is written back.
 import { decodeSuspendData, encodeSuspendData, clip, type Answer, type LearnerState } from './suspend-data.ts';
 import { cmiTime, decimal, interaction, timespan } from './cmi-format.ts';
 import { earnedStatus, isDone, nextStatus, score } from './status.ts';
 import type { ModuleData } from './module-data.ts';
-import type { LessonMode, Store } from './store.ts';
+import { changedOnlyByUs, mergeStates } from './merge.ts';
+import type { LessonMode, Snapshot, Store } from './store.ts';
 
 export interface Tracker {
   state: LearnerState;
@@ -55,6 +63,8 @@ export interface Tracker {
   ping(): void;
   /** Move to a store found later (an LMS API that appeared after launch) and send it everything. */
   attach(store: Store): void;
+  /** Called after the record of an LMS reached late was merged into state: answers, reflections, visited pages and the page may have changed. */
+  whenMerged(listener: () => void): void;
   finish(): void;
 }
 
@@ -72,6 +82,25 @@ function lmsScore(raw: string): number {
   return n >= 0 && n <= 100 ? n : -1;
 }
 
+/**
+ * What the LMS holds for the learner: its suspend_data and place, merged with a browser
+ * copy it never acknowledged. The copy's changes win where the LMS has not changed the
+ * same item since the copy was written; where both changed, the LMS wins, because the
+ * learner saved it later (from another device). resume: the record belongs to this attempt.
+ */
+function savedState(data: ModuleData, snap: Snapshot): { state: LearnerState | null; location: string; resume: boolean } {
+  if (snap.unreached) return { state: null, location: '', resume: false };
+  const fromLms = snap.entry === 'ab-initio' ? null : decodeSuspendData(data.layout, snap.suspend);
+  const c = snap.copy;
+  const fromCopy = c ? decodeSuspendData(data.layout, c.suspend) : null;
+  if (!c || !fromCopy) return { state: fromLms, location: snap.location, resume: snap.entry !== 'ab-initio' };
+  if (!fromLms) return { state: fromCopy, location: c.location, resume: true };
+  const base = c.base ? decodeSuspendData(data.layout, c.base.suspend) : null;
+  const state = mergeStates(fromCopy, fromLms, changedOnlyByUs(base, fromCopy, fromLms));
+  const lmsMoved = c.base !== undefined && c.base.location !== snap.location;
+  return { state, location: lmsMoved ? snap.location : c.location, resume: true };
+}
+
 export function createTracker(moduleData: ModuleData, initialStore: Store, now: () => number = Date.now): Tracker {
   let store = initialStore;
   const started = now();
@@ -80,19 +109,26 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
   let mode = snap.mode;
   let credit = snap.credit;
   const fresh: LearnerState = { view: 0, visited: [], answers: [], reflections: [] };
-  const restored = snap.entry === 'ab-initio' ? null : decodeSuspendData(data.layout, snap.suspend);
+  const saved = savedState(data, snap);
+  const restored = saved.state;
   const state = restored ?? fresh;
   // lesson_location is what an LMS shows and may be all that survives; prefer it for the page.
-  const byLocation = data.views.indexOf(snap.location);
+  const byLocation = data.views.indexOf(saved.location);
   if (byLocation >= 0) state.view = byLocation;
   let status = snap.status;
   let comments = snap.comments;
   // The best result of this attempt: a new attempt (ab-initio) starts from nothing.
-  let best = snap.entry === 'ab-initio' ? -1 : lmsScore(snap.score);
+  let best = saved.resume ? lmsScore(snap.score) : -1;
   // What the LMS holds (or has been sent): shown to the learner when their current answers are worth less.
   let recorded = best;
   let lastScore = '';
   let finished = false;
+  // What this session did itself: it wins over an LMS record read late (see adopt).
+  const answered = new Set<number>();
+  const reflected = new Set<number>();
+  const said: string[] = [];
+  let moved = false;
+  const merged: (() => void)[] = [];
 
   const gradeAndStatus = (): void => {
     if (mode === 'browse') {
@@ -126,14 +162,66 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
     }
   };
 
-  const persist = (): void => {
-    if (finished || mode === 'review') return;
+  const record = (): void => {
     store.set('cmi.core.lesson_location', clip(data.views[state.view] ?? '', 255));
     store.set('cmi.suspend_data', encodeSuspendData(data.layout, state));
     gradeAndStatus();
     store.set('cmi.core.exit', isDone(status) ? '' : 'suspend');
+  };
+
+  const persist = (): void => {
+    if (finished || mode === 'review') return;
+    record();
     store.commit();
   };
+
+  /** Append to cmi.comments within its 4096 characters; false when there is no room. */
+  const appendComment = (text: string): boolean => {
+    const sep = comments ? '\n' : '';
+    const room = COMMENTS_MAX - comments.length - sep.length;
+    if (room <= 0 || text.length === 0) return false;
+    comments += sep + clip(text, room);
+    return true;
+  };
+
+  /**
+   * The LMS's record, read after the learner started, merged into this session's
+   * state: this session's answers and reflections win, everything else the LMS has is
+   * restored, visited pages are a union. The page moves to the LMS's place only if the
+   * learner has not moved yet. Status and score are the LMS's, so the next write can
+   * only raise them (nextStatus, best).
+   */
+  const adopt = (late: Snapshot): void => {
+    data = withMastery(moduleData, late.masteryScore);
+    mode = late.mode;
+    credit = late.credit;
+    const saved = savedState(data, late);
+    if (saved.state) {
+      const union = mergeStates(state, saved.state, (item, i) => (item === 'answer' ? answered : reflected).has(i));
+      state.visited = union.visited;
+      state.answers = union.answers;
+      state.reflections = union.reflections;
+      const v = data.views.indexOf(saved.location);
+      if (!moved && v >= 0) state.view = v;
+    }
+    status = late.status;
+    const held = saved.resume ? lmsScore(late.score) : -1;
+    best = Math.max(best, held);
+    recorded = held;
+    lastScore = '';
+    comments = late.comments;
+    if (said.length && said.filter(appendComment).length) store.set('cmi.comments', comments);
+    for (const listener of merged) listener();
+  };
+
+  /** The store reached its LMS late: merge, then set everything it should get (it commits next). */
+  const reached = (late: Snapshot): void => {
+    adopt(late);
+    if (mode === 'review') return;
+    record();
+    if (finished) store.set('cmi.core.session_time', timespan(now() - started));
+  };
+  if (snap.unreached) store.whenReached?.(reached);
 
   const tracker: Tracker = {
     state,
@@ -141,6 +229,7 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
     mode: () => mode,
     credit: () => credit,
     show(view) {
+      if (view !== state.view) moved = true;
       state.view = view;
       if (view < data.pages.length) state.visited[view] = true;
       persist();
@@ -150,6 +239,7 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
       if (!q) return;
       state.answers[question] = answer;
       if (mode === 'review' || finished) return;
+      answered.add(question);
       store.interaction({ rec: interaction(q, answer), latency: timespan(latencyMs), time: cmiTime(new Date(now())) });
       persist();
     },
@@ -158,15 +248,14 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
       if (!r) return false;
       state.reflections[reflection] = clip(text, r.maxLength);
       if (mode === 'review') return false;
+      reflected.add(reflection);
       persist();
       return true;
     },
     comment(text) {
       if (store.kind !== 'lms' || finished) return false;
-      const sep = comments ? '\n' : '';
-      const room = COMMENTS_MAX - comments.length - sep.length;
-      if (room <= 0 || text.length === 0) return false;
-      comments += sep + clip(text, room);
+      if (!appendComment(text)) return false;
+      said.push(text);
       store.set('cmi.comments', comments);
       store.commit();
       return true;
@@ -182,16 +271,14 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
       const carried = store.unsent();
       const snap = next.load();
       store = next;
-      data = withMastery(moduleData, snap.masteryScore);
-      mode = snap.mode;
-      credit = snap.credit;
-      status = snap.status;
-      comments = snap.comments;
-      best = Math.max(best, lmsScore(snap.score));
-      recorded = lmsScore(snap.score);
-      lastScore = '';
+      // An API that also refuses LMSInitialize: hold everything until it can be read.
+      if (snap.unreached) next.whenReached?.(reached);
+      else adopt(snap);
       if (mode !== 'review') for (const e of carried) store.interaction(e);
       persist();
+    },
+    whenMerged(listener) {
+      merged.push(listener);
     },
     finish() {
       if (finished) return;

@@ -13,6 +13,8 @@ const $$ = <T extends Element = HTMLElement>(sel: string, root: ParentNode = doc
 export interface Ui {
   /** Show a notice under the header ('' hides it): 'warn' when progress may be lost, 'info' for how this launch records. */
   notice(text: string, tone?: 'warn' | 'info'): void;
+  /** Show what the tracker's state holds now (after a merge with an LMS reached late), leaving alone what the learner is editing. */
+  refresh(): void;
 }
 
 export function startUi(data: ModuleData, tracker: Tracker): Ui {
@@ -88,8 +90,8 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
     }
   });
 
-  wireQuestions(data, tracker, shownAt, views);
-  wireReflections(data, tracker);
+  const refreshQuestions = wireQuestions(data, tracker, shownAt, views);
+  const refreshReflections = wireReflections(data, tracker);
   wireComments(data, tracker);
 
   const exit = $<HTMLButtonElement>('#cp-exit');
@@ -116,6 +118,12 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
       if (noticeEl && noticeEl.textContent !== text) noticeEl.textContent = text;
       noticeEl?.classList.toggle('cp-notice-on', text !== '' && tone === 'warn');
       noticeEl?.classList.toggle('cp-notice-info', text !== '' && tone === 'info');
+    },
+    refresh() {
+      refreshQuestions();
+      refreshReflections();
+      if (tracker.state.view !== current) show(Math.min(tracker.state.view, views.length - 1), null);
+      else updateProgress();
     },
   };
   show(Math.min(tracker.state.view, views.length - 1), null);
@@ -234,7 +242,9 @@ function clearFeedback(box: HTMLElement): void {
   }
 }
 
-function wireQuestions(data: ModuleData, tracker: Tracker, shownAt: number[], views: HTMLElement[]): void {
+/** Wires every question; returns what shows answers restored later (a question being changed is left alone). */
+function wireQuestions(data: ModuleData, tracker: Tracker, shownAt: number[], views: HTMLElement[]): () => void {
+  const restorers: (() => void)[] = [];
   data.questions.forEach((q, i) => {
     const box = document.getElementById(q.dom);
     if (!box) return;
@@ -246,11 +256,15 @@ function wireQuestions(data: ModuleData, tracker: Tracker, shownAt: number[], vi
     };
     box.addEventListener('input', touched);
     box.addEventListener('change', touched);
-    const saved = tracker.state.answers[i];
-    if (saved !== undefined) {
+    const restore = (): void => {
+      const saved = tracker.state.answers[i];
+      if (saved === undefined || firstTouch) return;
+      if (JSON.stringify(readAnswer(q, box)) === JSON.stringify(saved) && $('.cp-fb', box)?.textContent) return;
       writeAnswer(q, box, saved);
       showFeedback(box, isCorrect(q, saved));
-    }
+    };
+    restore();
+    restorers.push(restore);
     $('.cp-check', box)?.addEventListener('click', () => {
       const a = readAnswer(q, box);
       if (a === undefined) {
@@ -270,20 +284,29 @@ function wireQuestions(data: ModuleData, tracker: Tracker, shownAt: number[], vi
     });
   });
   updateScores(data, tracker);
+  return () => {
+    restorers.forEach((r) => r());
+    updateScores(data, tracker);
+  };
 }
 
-function wireReflections(data: ModuleData, tracker: Tracker): void {
+/** Wires every reflection; returns what fills in reflections restored later, into empty boxes only. */
+function wireReflections(data: ModuleData, tracker: Tracker): () => void {
+  const restorers: (() => void)[] = [];
   data.reflections.forEach((r, i) => {
     const form = document.getElementById(r.dom) as HTMLFormElement | null;
     if (!form) return;
     const area = $<HTMLTextAreaElement>('textarea', form)!;
     const status = $('.cp-refl-status', form);
     const guidance = $('.cp-guidance', form);
-    const saved = tracker.state.reflections[i];
-    if (saved !== undefined) {
+    const restore = (): void => {
+      const saved = tracker.state.reflections[i];
+      if (saved === undefined || area.value !== '') return;
       area.value = saved;
       if (guidance) guidance.hidden = false;
-    }
+    };
+    restore();
+    restorers.push(restore);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const saved = tracker.reflect(i, area.value);
@@ -291,6 +314,7 @@ function wireReflections(data: ModuleData, tracker: Tracker): void {
       if (guidance) guidance.hidden = false;
     });
   });
+  return () => restorers.forEach((r) => r());
 }
 
 function wireComments(data: ModuleData, tracker: Tracker): void {
