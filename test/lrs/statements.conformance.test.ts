@@ -490,6 +490,14 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
       const exact = await c.get('statements', { statementId: ids.answer, format: 'exact' });
       expect(Object.keys(exact.json.verb.display)).toHaveLength(2);
     });
+    it('related_agents also matches the authority (the key that stored the statement)', async () => {
+      const made = await t.client({ name: 'auditor', scopes: ['statements:write'] });
+      const keyId = Buffer.from(made.auth.slice(6), 'base64').toString().split(':')[0]!;
+      const id = (await made.post('statements', statement())).json[0];
+      const authority = { objectType: 'Agent', account: { homePage: c.endpoint, name: keyId } };
+      expect((await c.get('statements', { agent: authority })).json.statements).toEqual([]);
+      expect((await c.get('statements', { agent: authority, related_agents: 'true' })).json.statements.map((s: any) => s.id)).toEqual([id]);
+    });
     it('agent also matches a Group that has the agent as a member', async () => {
       const member = { objectType: 'Agent', mbox: `mailto:${randomUUID()}@example.org` };
       const group = statement({ actor: { objectType: 'Group', name: 'Team', member: [member, agent('other')] } });
