@@ -7,3 +7,6 @@ export { loadCourse } from './course/load.ts';
 export { renderModule, suspendDataWorstCase } from './render/index.ts';
 export { CoursepackError, formatProblem, type Problem } from './errors.ts';
 export type * from './course/types.ts';
+export { createLrs, type LrsOptions, type Lrs } from './lrs/server.ts';
+export { createKey } from './lrs/keys.ts';
+export { startPreview } from './preview/server.ts';
