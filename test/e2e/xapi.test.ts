@@ -1,0 +1,155 @@
+// The xAPI (Tin Can) bundle end to end: the built xapi package in real Chromium,
+// launched the way Rustici-engine LMSs (Blackboard among them) do — tincan.xml's launch
+// page with endpoint, auth, actor, registration and activity_id in the query string —
+// reporting to the embedded LRS.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { buildCourse } from '../../src/package/build.ts';
+import { createLrs, type Lrs } from '../../src/lrs/server.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { filesFromZip } from '../helpers/lms-server.ts';
+import { answer, moduleDataOf, nextToEnd, openViewOf, visibleView } from '../helpers/learner.ts';
+import { asSent, startCmi5Lms, statementsOf, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import { problemsOf } from '../xapi/fixtures.ts';
+import type { ModuleData } from '../../src/runtime/module-data.ts';
+
+const V = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
+// The pre-1.0 Tin Can actor some players still send: every value in an array.
+const LEGACY_ACTOR = JSON.stringify({ name: ['Grace Learner'], mbox: ['mailto:grace@example.org'] });
+
+let dir: string;
+let lrs: Lrs;
+let lms: TestCmi5Lms;
+let browser: Browser;
+let data: ModuleData;
+let courseIri: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cp-e2e-xapi-'));
+  const report = await buildCourse({ courseDir: 'course', outDir: dir, targets: ['xapi'] });
+  const files = filesFromZip(await readFile(report.artifacts[0]!.path));
+  courseIri = /<activity id="([^"]+)"/.exec(files.get('tincan.xml')!.toString())![1]!;
+  const moduleIndex = [...files.keys()].find((k) => /^[^/]+\/index\.html$/.test(k))!;
+  data = moduleDataOf(files.get(moduleIndex)!.toString());
+  lrs = await createLrs({ db: join(dir, 'lrs.sqlite'), port: 0 });
+  lms = await startCmi5Lms(lrs, files);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await lms?.close();
+  await lrs?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function open(url: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.waitForSelector('html.cp-ready');
+  return page;
+}
+
+async function until(registration: string, done: (all: Record<string, any>[]) => boolean): Promise<Record<string, any>[]> {
+  for (let i = 0; i < 200; i++) {
+    const all = await statementsOf(lrs, registration);
+    if (done(all)) return all;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('statements did not arrive');
+}
+const terminatedCount = (n: number) => (all: Record<string, any>[]) => all.filter((s) => s.verb.id === V('terminated')).length >= n;
+
+function expectValid(all: Record<string, any>[]): void {
+  for (const st of all) expect(problemsOf(asSent(st)), `${st.verb.id} ${st.object.id}`).toEqual({ profile: [], learningLocker: [], lrs: [] });
+  expect(new Set(all.map((s) => s.id)).size, 'no statement stored twice').toBe(all.length);
+}
+
+describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
+  it('completing the module through the tincan.xml launch page sends the whole profile, initialized first and terminated last, with the legacy actor turned into an Agent', async () => {
+    const registration = randomUUID();
+    const page = await open(await lms.launchTincan({ path: 'index.html', actor: LEGACY_ACTOR, registration, activityId: courseIri }));
+    // The launch page passed the parameters on to the module.
+    expect(new URL(page.url()).searchParams.get('registration')).toBe(registration);
+    expect(await page.evaluate(() => (window as any).coursepackLaunch.state)).toBe('running');
+    const frame = page.mainFrame();
+    await page.locator('.cp-view:not([hidden]) a.cp-term').first().click();
+    await page.click(`.cp-toc a[href="#${data.views[0]}"]`);
+    await nextToEnd(frame);
+    for (const q of data.questions) await answer(frame, q, true);
+    for (const r of data.reflections) {
+      await openViewOf(frame, r.dom);
+      await frame.fill(`#${r.dom} textarea`, 'Listening matters.');
+      await frame.click(`#${r.dom} button[type=submit]`);
+      await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
+    }
+    await page.click('#cp-exit');
+    const all = await until(registration, terminatedCount(1));
+    expectValid(all);
+    const verbs = all.map((s) => s.verb.id);
+    expect(verbs[0]).toBe(V('initialized'));
+    expect(verbs.at(-1)).toBe(V('terminated'));
+    for (const st of all) {
+      expect(st.actor).toEqual({ objectType: 'Agent', name: 'Grace Learner', mbox: 'mailto:grace@example.org' });
+      expect(st.context.registration).toBe(registration);
+      expect(st.context.contextActivities.category).toBeUndefined();
+    }
+    const moduleId = all[0]!.object.id;
+    expect(moduleId.startsWith(`${courseIri}/modules/`)).toBe(true);
+    expect(all.filter((s) => s.verb.id === V('completed') && s.object.id === moduleId)).toHaveLength(1);
+    const passed = all.filter((s) => s.verb.id === V('passed'));
+    expect(passed).toHaveLength(1);
+    expect(passed[0]!.result.score).toEqual({ scaled: 1, raw: 100, min: 0, max: 100 });
+    const answered = all.filter((s) => s.verb.id === V('answered'));
+    expect(new Set(answered.map((s) => s.object.definition.interactionType))).toEqual(new Set(['choice', 'true-false', 'fill-in', 'matching', 'long-fill-in']));
+    expect(all.filter((s) => s.verb.id === V('experienced')).length).toBeGreaterThanOrEqual(data.pages.length);
+    expect(all.some((s) => s.verb.id === V('progressed'))).toBe(true);
+    expect(all.filter((s) => s.verb.id === 'http://id.tincanapi.com/verb/viewed')).toHaveLength(1);
+    await page.context().close();
+  }, 120_000);
+
+  it('leaving half-way and relaunching (another browser, same registration) resumes the page and answers and sends nothing twice', async () => {
+    const registration = randomUUID();
+    const actor = { objectType: 'Agent', account: { homePage: 'https://lms.example.org', name: 'grace-7' } };
+    const url = await lms.launchTincan({ path: 'index.html', actor, registration, activityId: courseIri });
+    const p1 = await open(url);
+    const half = data.questions.slice(0, 2);
+    for (const q of half) await answer(p1.mainFrame(), q, true);
+    await p1.click(`.cp-toc a[href="#${data.views[1]}"]`);
+    await p1.waitForTimeout(1200);
+    await p1.goto('about:blank');
+    await until(registration, terminatedCount(1));
+    await p1.context().close();
+
+    const p2 = await open(await lms.launchTincan({ path: 'index.html', actor, registration, activityId: courseIri }));
+    expect(await visibleView(p2.mainFrame())).toBe(data.views[1]);
+    for (const q of half) {
+      await openViewOf(p2.mainFrame(), q.dom);
+      expect(await p2.$eval(`#${q.dom} .cp-fb`, (el) => el.className)).toContain('cp-ok');
+    }
+    await p2.click(`.cp-toc a[href="#${data.views[0]}"]`);
+    await nextToEnd(p2.mainFrame());
+    for (const q of data.questions.slice(half.length)) await answer(p2.mainFrame(), q, true);
+    await p2.click('#cp-exit');
+    const all = await until(registration, terminatedCount(2));
+    expectValid(all);
+    expect(all.filter((s) => s.verb.id === V('initialized'))).toHaveLength(2);
+    expect(all.filter((s) => s.verb.id === V('passed'))).toHaveLength(1);
+    expect(all.filter((s) => s.verb.id === V('completed') && s.object.definition.type === 'http://adlnet.gov/expapi/activities/module')).toHaveLength(1);
+    expect(all.at(-1)!.verb.id).toBe(V('terminated'));
+    await p2.context().close();
+  }, 120_000);
+
+  it('opened without launch parameters, the module works with progress in the browser and says so', async () => {
+    const page = await open(`${lms.url}/content/index.html`);
+    expect(await page.evaluate(() => (window as any).coursepackLaunch.state)).toBe('offline');
+    expect(await page.textContent('#cp-notice')).toContain('without a learning record store');
+    await page.click('#cp-next');
+    expect(await visibleView(page.mainFrame())).toBe(data.views[1]);
+    await page.context().close();
+  }, 60_000);
+});
