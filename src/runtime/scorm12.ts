@@ -91,7 +91,10 @@ function interactionValues(q: Queued): [string, string][] {
  * keeps the index it was written at, and indexes only grow through this SCO's own
  * commits, so an event whose index is below the LMS's _count was committed (a commit
  * that reached the LMS although its answer, or the acknowledgement of the copy, was
- * lost); the rest are sent again, numbered from _count.
+ * lost); the rest are sent again, numbered from _count. That reasoning fails when the
+ * learner saved from another device since (the LMS holds neither the copy's state nor
+ * the state the copy started from): that device's interactions took the indexes, so
+ * every event in the copy is sent, a rare duplicate being better than a lost answer.
  *
  * The copy is not simply preferred to the LMS: the learner may have saved newer work
  * from another device since. It goes to the tracker (Snapshot.copy) with the place the
@@ -172,7 +175,11 @@ export function scormStore(api: Scorm12Api, notify: Notify, backup?: Backup, bac
         const c = JSON.parse(backup.getItem(key) || 'null') as Copy | null;
         if (c && !c.acked && c.s) {
           copy = { location: c.l, suspend: c.s, base: c.b ? { location: c.b.l, suspend: c.b.s } : undefined };
-          const missing = (c.i ?? []).filter((q) => q && q.rec && q.n >= nextInteraction).sort((a, b) => a.n - b.n);
+          // Another device saved since (the LMS holds neither this copy nor its base): its
+          // interactions took the indexes, so the count says nothing about ours; send them all.
+          const elsewhere = c.b !== undefined && suspend !== c.s && suspend !== c.b.s;
+          const from = elsewhere ? 0 : nextInteraction;
+          const missing = (c.i ?? []).filter((q) => q && q.rec && q.n >= from).sort((a, b) => a.n - b.n);
           for (const q of missing) queue.push({ ...q, n: nextInteraction++ });
           if (queue.length) touched = true;
         }

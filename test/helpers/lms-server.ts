@@ -33,6 +33,8 @@ export interface LaunchOptions {
   noApi?: boolean;
   /** Publish window.API only this many milliseconds after the LMS page loads. */
   apiDelayMs?: number;
+  /** Refuse LMSInitialize until a test sets __lms.refuseInitialize = false (see strict-scorm12.ts). */
+  refuseInitialize?: boolean;
 }
 
 export interface TestLms {
@@ -76,6 +78,7 @@ function lmsPage(opts: LaunchOptions): string {
   var lms = StrictScorm12.strictLms(inner);
   lms.inner = inner;
   window.__lms = lms;
+  if (cfg.refuseInitialize) lms.refuseInitialize = true;
   if (cfg.apiDelayMs) setTimeout(function () { window.API = lms.api; }, cfg.apiDelayMs);
   else if (!cfg.noApi) window.API = lms.api;
 </script></head>

@@ -108,6 +108,15 @@ export interface StrictLms {
   committed: Record<string, string>;
   /** While true, LMSCommit and LMSFinish return "false" with error 101, as an LMS losing its server would. */
   failing: boolean;
+  /**
+   * While true, LMSInitialize returns "false" with error 101, as an LMS that cannot
+   * start the session yet would. A refused call does not initialise, so calling
+   * LMSInitialize again later is allowed (RTE 3.3: the session starts on success).
+   */
+  refuseInitialize: boolean;
+  /** LMSInitialize calls refused while refuseInitialize was on. */
+  initRefused: number;
+  /** Successful LMSInitialize calls. */
   initialised: number;
   finished: number;
   commits: { ok: number; failed: number };
@@ -140,6 +149,8 @@ export function strictLms(inner: Scorm12Like): StrictLms {
     calls: [],
     committed: {},
     failing: false,
+    refuseInitialize: false,
+    initRefused: 0,
     initialised: 0,
     finished: 0,
     commits: { ok: 0, failed: 0 },
@@ -171,8 +182,16 @@ export function strictLms(inner: Scorm12Like): StrictLms {
       forcedError = null;
       if (a !== '') s.violations.push(`LMSInitialize(${JSON.stringify(a)}): argument must be ""`);
       if (s.initialised > 0) s.violations.push('LMSInitialize called more than once');
+      if (s.refuseInitialize) {
+        s.initRefused++;
+        forcedError = '101';
+        return record(['LMSInitialize'], 'false');
+      }
       s.initialised++;
-      return record(['LMSInitialize'], inner.LMSInitialize(a));
+      const r = inner.LMSInitialize(a);
+      // Interactions an earlier session left count: the next new index is the LMS's _count.
+      ctx.interactions = parseInt(peek('cmi.interactions._count'), 10) || 0;
+      return record(['LMSInitialize'], r);
     },
     LMSFinish(a) {
       forcedError = null;
