@@ -10,7 +10,7 @@
 // and ajv-formats, then compiling). No build product is committed: the cache is made on
 // first use, and if it cannot be written (read-only install) every run compiles.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
@@ -81,6 +81,10 @@ function saveStandalone(path: string, code: () => string): void {
     mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
     writeFileSync(tmp, code());
     renameSync(tmp, path);
+    // Code for earlier versions of the schemas is never used again.
+    for (const name of readdirSync(SCHEMA_CACHE_DIR)) {
+      if (/^ajv-[0-9a-f]{32}\.cjs$/.test(name) && `${SCHEMA_CACHE_DIR}${name}` !== path) rmSync(`${SCHEMA_CACHE_DIR}${name}`, { force: true });
+    }
   } catch {
     // A cache that cannot be written only costs time.
     rmSync(tmp, { force: true });
