@@ -225,6 +225,21 @@ describe('cmi5 AU launched by a test LMS', () => {
     await page.context().close();
   }, 90_000);
 
+  it('Review mode sends initialized and terminated, no answers and no completed, passed or failed [10.2.2.0-3 10.2.2.0-10 10.2.2.0-11]', async () => {
+    const s = await lms.launchCmi5({ auUrl, publisherId, masteryScore: 0.8, launchMode: 'Review' });
+    const page = await open(s);
+    expect(await launchState(page)).toMatchObject({ state: 'running', launchMode: 'Review' });
+    expect(await page.textContent('#cp-notice')).toContain('Review mode');
+    await nextToEnd(page.mainFrame());
+    for (const q of data.questions) await answer(page.mainFrame(), q, true);
+    await exitToLms(page, s);
+    const all = await afterTerminated(s);
+    expectValid(all);
+    const verbs = expectCmi5Session(all, s).map((st) => st.verb.id);
+    for (const v of ['completed', 'passed', 'failed', 'answered', 'progressed']) expect(verbs).not.toContain(V(v));
+    await page.context().close();
+  }, 90_000);
+
   it('leaving half-way and relaunching in another browser resumes the page and answers; completed/passed are sent once per registration [9.3.3.0-2 9.3.4.0-3 8.1.4.0-3 9.5.4.1-1]', async () => {
     const s1 = await lms.launchCmi5({ auUrl, publisherId, masteryScore: 0.8 });
     const p1 = await open(s1);
