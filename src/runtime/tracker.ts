@@ -211,7 +211,18 @@ export function createTracker(moduleData: ModuleData, initialStore: Store, now: 
     lastScore = '';
     comments = late.comments;
     if (said.length && said.filter(appendComment).length) store.set('cmi.comments', comments);
-    for (const listener of merged) listener();
+    // They are in cmi.comments now: a later merge must not add them twice.
+    said.length = 0;
+    for (const listener of merged) {
+      try {
+        listener();
+      } catch (e) {
+        // A listener (the page) failing must not stop the merged state being written: report it apart.
+        setTimeout(() => {
+          throw e;
+        }, 0);
+      }
+    }
   };
 
   /** The store reached its LMS late: merge, then set everything it should get (it commits next). */

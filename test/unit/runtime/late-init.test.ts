@@ -130,6 +130,23 @@ describe('LMSInitialize refused at launch, accepted on a retry', () => {
     expect(lms.violations).toEqual([]);
   });
 
+  it('a reflection rewritten meanwhile wins over the saved one, and comments sent meanwhile are added to the LMS\'s', () => {
+    const lms = strictLms(memoryLms({ ...earlierSession(), 'cmi.comments': '[m] first comment' }));
+    lms.refuseInitialize = true;
+    const t = createTracker(data, scormStore(lms.api, () => {}));
+    expect(t.reflect(0, 'rewritten today')).toBe(true);
+    expect(t.comment('[m] second comment')).toBe(true);
+    vi.advanceTimersByTime(0);
+    lms.refuseInitialize = false;
+    vi.advanceTimersByTime(2000);
+    const s = saved(lms.committed);
+    expect(s.reflections[0]).toBe('rewritten today');
+    expect(s.answers.slice(0, 2)).toEqual([0, [0, 2]]);
+    expect(lms.committed['cmi.comments']).toBe('[m] first comment\n[m] second comment');
+    t.finish();
+    expect(lms.violations).toEqual([]);
+  });
+
   it('a learner who has not moved yet is taken to the saved place', () => {
     const before = earlierSession();
     const lms = strictLms(memoryLms(before));
