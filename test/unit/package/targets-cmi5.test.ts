@@ -108,3 +108,21 @@ describe('broken cmi5 course structures fail before zipping', () => {
     }
   });
 });
+
+describe('docs/cmi5.md lists the cmi5 requirements the tests are tagged with', () => {
+  it('every tagged id exists in @cmi5/requirements, and the docs tables list exactly the tagged ids', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const requirements = JSON.parse(await readFile(join(ROOT, 'node_modules/@cmi5/requirements/requirements.json'), 'utf8'));
+    const ID = /\b\d+\.\d+\.\d+\.\d+-\d+\b/g;
+    const tagged = new Set<string>();
+    for (const f of ['test/e2e/cmi5.test.ts', 'test/unit/runtime/launch-xapi-cmi5.test.ts']) {
+      for (const m of (await readFile(join(ROOT, f), 'utf8')).matchAll(ID)) tagged.add(m[0]);
+    }
+    expect(tagged.size).toBeGreaterThan(40);
+    expect([...tagged].filter((id) => !requirements[id])).toEqual([]);
+    const docs = await readFile(join(ROOT, 'docs/cmi5.md'), 'utf8');
+    const rows = [...docs.matchAll(/^\| (\d+\.\d+\.\d+\.\d+-\d+) \| (.*) \| (.*) \|$/gm)];
+    expect(new Set(rows.map((r) => r[1]))).toEqual(tagged);
+    for (const r of rows) expect(r[2]!.replace(/\\\|/g, '|')).toBe(requirements[r[1]!].txt.replace(/\s+/g, ' '));
+  });
+});

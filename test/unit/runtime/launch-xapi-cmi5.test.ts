@@ -49,10 +49,11 @@ describe('cmi5 launch against a test LMS', () => {
   let dir: string;
   let lrs: Lrs;
   let lms: TestCmi5Lms;
+  const log: { method: string; path: string; status: number }[] = [];
   const publisherId = 'https://coursepack.example/courses/c/modules/m';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cp-launch-'));
-    lrs = await createLrs({ db: join(dir, 'lrs.sqlite'), port: 0 });
+    lrs = await createLrs({ db: join(dir, 'lrs.sqlite'), port: 0, logger: (l) => log.push(l as (typeof log)[number]) });
     lms = await startCmi5Lms(lrs, new Map());
   });
   afterAll(async () => {
@@ -61,10 +62,14 @@ describe('cmi5 launch against a test LMS', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('POSTs the fetch URL once, then reads LMS.LaunchData (launchMode, masteryScore, moveOn, returnURL, contextTemplate) [8.1.2.0-4 8.2.1.0-5 10.2.1.0-4]', async () => {
+  it('POSTs the fetch URL once, then reads LMS.LaunchData (launchMode, masteryScore, moveOn, returnURL, contextTemplate) and the learner preferences, parameters in any order, LaunchData never written [8.1.0.0-7 8.1.2.0-4 8.2.1.0-5 10.2.1.0-4 10.2.1.0-5 11.0.0.0-3]', async () => {
     const s = await lms.launchCmi5({ auUrl: 'm/index.html', publisherId, masteryScore: 0.75, launchMode: 'Review', moveOn: 'Passed' });
     const session = memory();
-    const l = await launchCmi5(new URL(s.url).search, { fetch, session });
+    const reversed = '?' + [...new URLSearchParams(new URL(s.url).search)].reverse().map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    log.length = 0;
+    const l = await launchCmi5(reversed, { fetch, session });
+    expect(log.filter((x) => x.method === 'GET').map((x) => x.path)).toEqual(['/xapi/activities/state', '/xapi/agents/profile']);
+    expect(log.filter((x) => x.method !== 'GET')).toEqual([]);
     expect(l).toMatchObject({
       registration: s.registration,
       activityId: s.activityId,
