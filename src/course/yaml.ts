@@ -4,7 +4,6 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { problem, type Problem } from '../errors.ts';
 import { memo } from './memo.ts';
-import { parseSimpleYaml } from './yaml-fast.ts';
 
 export interface Position {
   line: number;
@@ -39,8 +38,6 @@ export function parseYaml(
 }
 
 function parseYamlText(text: string, file: string, lineOffset: number): { source: SourceYaml; problems: Problem[] } {
-  const simple = parseSimpleYaml(text);
-  if (simple !== undefined) return { source: lazySource(text, file, lineOffset, simple), problems: [] };
   const { doc, lines } = parseFull(text);
   const problems: Problem[] = [];
   for (const e of doc.errors) {
@@ -74,26 +71,6 @@ function parseFull(text: string): { doc: Document.Parsed; lines: LineCounter } {
   // uniqueKeys: a repeated key is an error, not a silent override.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   return { doc, lines };
-}
-
-/**
- * A SourceYaml for text the fast path read: the data is there at once, the document
- * (only needed to point at a position when there is a problem to report) is parsed
- * on first use. Same text, so the same document the full path would have made.
- */
-function lazySource(text: string, file: string, lineOffset: number, data: unknown): SourceYaml {
-  let full: { doc: Document.Parsed; lines: LineCounter } | undefined;
-  return {
-    file,
-    lineOffset,
-    data,
-    get doc() {
-      return (full ??= parseFull(text)).doc;
-    },
-    get lines() {
-      return (full ??= parseFull(text)).lines;
-    },
-  };
 }
 
 function yamlHint(code: string, message: string): string {
