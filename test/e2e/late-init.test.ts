@@ -156,4 +156,41 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
     expect(c['cmi.core.exit']).toBe('suspend');
     await page.close();
   });
+
+  it('an API that appears after launch over saved data gets the union too, and the saved answers come back on screen', async () => {
+    const [q1, q2] = data.questions;
+    const earlier = { view: 1, visited: [true, true], answers: [answerOf(q1, true)], reflections: [] };
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(
+      lms.launchUrl({
+        pkg: 'scorm12',
+        href,
+        apiDelayMs: 5000,
+        cmi: { core: { entry: 'resume', lesson_status: 'incomplete', lesson_location: data.views[1] }, suspend_data: encodeSuspendData(data.layout, earlier) },
+      }),
+    );
+    const frame = await scoFrame(page);
+    await frame.waitForSelector('#cp-notice:has-text("No learning system")');
+    const lastPage = data.pages.length - 1;
+    await frame.click(`.cp-toc a[data-view="${lastPage}"]`);
+    await answer(frame, q2, false);
+    expect(await page.evaluate(() => (window as unknown as { __lms: StrictLms }).__lms.initialised)).toBe(0);
+
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.commits.ok > 0, undefined, { timeout: 40_000 });
+    await frame.waitForSelector('#cp-notice:empty', { state: 'attached' });
+    await openViewOf(frame, q1.dom);
+    expect(await verdict(frame, q1.dom)).toBe('correct');
+    expect(await verdict(frame, q2.dom)).toBe('wrong');
+    await frame.click('#cp-exit');
+    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    const s = await lmsState(page);
+    expect(s.violations).toEqual([]);
+    const state = decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!;
+    expect(state.visited[0] && state.visited[1] && state.visited[lastPage]).toBe(true);
+    expect(state.answers.slice(0, 2)).toEqual([answerOf(q1, true), answerOf(q2, false)]);
+    expect(s.committed['cmi.interactions.0.id']).toBe(q2.iid);
+    expect(s.committed['cmi.interactions.0.result']).toBe('wrong');
+    await page.close();
+  });
 });
