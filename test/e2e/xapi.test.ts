@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createServer, request, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { buildCourse } from '../../src/package/build.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
@@ -142,6 +143,69 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
     expect(all.filter((s) => s.verb.id === V('completed') && s.object.definition.type === 'http://adlnet.gov/expapi/activities/module')).toHaveLength(1);
     expect(all.at(-1)!.verb.id).toBe(V('terminated'));
     await p2.context().close();
+  }, 120_000);
+
+  it('the LRS is down for the whole session and comes back: on the next launch every statement arrives, once', async () => {
+    // A switchable path to the LRS: while "down" every connection is dropped, as when the server is unreachable.
+    let down = true;
+    const target = new URL(lrs.url);
+    const proxy: Server = createServer((req, res) => {
+      if (down) {
+        req.socket.destroy();
+        return;
+      }
+      const fwd = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      fwd.on('error', () => res.destroy());
+      req.pipe(fwd);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const endpoint = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/xapi/`;
+      const registration = randomUUID();
+      const launchUrl = (await lms.launchTincan({ path: 'index.html', actor: LEGACY_ACTOR, registration, activityId: courseIri })).replace(
+        /endpoint=[^&]+/,
+        `endpoint=${encodeURIComponent(endpoint)}`,
+      );
+      const context = await browser.newContext();
+      const p1 = await context.newPage();
+      await p1.goto(launchUrl);
+      await p1.waitForSelector('html.cp-ready');
+      await nextToEnd(p1.mainFrame());
+      for (const q of data.questions) await answer(p1.mainFrame(), q, true);
+      await p1.click('#cp-exit');
+      await p1.waitForSelector('#cp-notice.cp-notice-on');
+      expect(await p1.textContent('#cp-notice')).toContain('Progress may not be saved');
+      const queued = await p1.evaluate(() => {
+        const k = Object.keys(localStorage).find((x) => x.startsWith('coursepack.xapi.outbox'));
+        return k ? JSON.parse(localStorage.getItem(k)!).q.length : 0;
+      });
+      expect(queued).toBeGreaterThan(data.questions.length);
+      await p1.close();
+      expect(await statementsOf(lrs, registration)).toEqual([]);
+
+      down = false;
+      const p2 = await context.newPage();
+      await p2.goto(launchUrl);
+      await p2.waitForSelector('html.cp-ready');
+      const all = await until(registration, (a) => a.length >= queued + 1 && a.filter((s) => s.verb.id === V('initialized')).length === 2);
+      await p2.click('#cp-exit');
+      const after = await until(registration, terminatedCount(2));
+      expectValid(after);
+      // The first session's queue went out first, in order and whole, then the second session.
+      expect(all.slice(0, queued).map((s) => s.verb.id)).toEqual(expect.arrayContaining([V('initialized'), V('completed'), V('passed'), V('terminated')]));
+      expect(after[0]!.verb.id).toBe(V('initialized'));
+      expect(after[queued - 1]!.verb.id).toBe(V('terminated'));
+      expect(after[queued]!.verb.id).toBe(V('initialized'));
+      expect(after.at(-1)!.verb.id).toBe(V('terminated'));
+      expect(after.filter((s) => s.verb.id === V('passed'))).toHaveLength(1);
+      expect(after.filter((s) => s.verb.id === V('answered'))).toHaveLength(data.questions.length);
+      await context.close();
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   }, 120_000);
 
   it('opened without launch parameters, the module works with progress in the browser and says so', async () => {
