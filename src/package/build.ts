@@ -54,7 +54,21 @@ export interface BuildReport {
   warnings: Problem[];
 }
 
-export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
+export interface PackagedCourse {
+  course: Course;
+  modules: ModuleReport[];
+  /** Every target's package, checked, in memory (POSIX path → bytes). */
+  packages: { target: TargetId; files: PackageFiles }[];
+  /** Loader warnings and package-check warnings. */
+  warnings: Problem[];
+}
+
+/**
+ * The pipeline up to (not including) zipping: load, check the suspend_data budget,
+ * render, package and validate every target, in memory. Throws CoursepackError with
+ * every problem found. The preview uses this directly; buildCourse zips and writes.
+ */
+export async function packageCourse(opts: Omit<BuildOptions, 'outDir'>): Promise<PackagedCourse> {
   const progress = opts.onProgress ?? (() => {});
   // Start the XSD worker and compile the schemas now, on the other core, while the
   // course loads and renders; the package check later only validates.
@@ -113,6 +127,12 @@ export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
   }
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new CoursepackError([...problems, ...warnings]);
+  return { course, modules, packages, warnings: [...warnings, ...problems.filter((p) => p.severity === 'warning')] };
+}
+
+export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
+  const progress = opts.onProgress ?? (() => {});
+  const { course, modules, packages, warnings } = await packageCourse(opts);
 
   const artifacts: Artifact[] = [];
   for (const { target: id, files } of packages) {
@@ -141,7 +161,7 @@ export async function buildCourse(opts: BuildOptions): Promise<BuildReport> {
     files: Math.max(0, ...packages.map((p) => p.files.size)),
     suspendData: { worstCase: Math.max(0, ...modules.map((m) => m.suspendDataWorstCase)), limit: SUSPEND_DATA_LIMIT },
     artifacts,
-    warnings: [...warnings, ...problems.filter((p) => p.severity === 'warning')],
+    warnings,
   };
 }
 
