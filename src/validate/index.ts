@@ -3,6 +3,8 @@
 // `coursepack validate x.zip` needs.
 import type { Problem } from '../errors.ts';
 import { checkScorm12Package } from './scorm12.ts';
+import { checkCmi5Package } from './cmi5.ts';
+import { checkTincanPackage } from './tincan.ts';
 import { readZip } from './zip.ts';
 
 export { CODES, issue, type CodeInfo, type ValidationCode } from './codes.ts';
@@ -28,5 +30,13 @@ export function dedupeProblems(problems: Problem[]): Problem[] {
 export async function validateScorm12Zip(path: string): Promise<Problem[]> {
   const { files, problems } = await readZip(path);
   if (files.size === 0) return problems;
-  return dedupeProblems([...problems, ...(await checkScorm12Package(files))]);
+  // A cmi5 or Tin Can package (cmi5.xml / tincan.xml at the root, no SCORM manifest) gets its own checks.
+  const check = files.has('imsmanifest.xml')
+    ? checkScorm12Package
+    : files.has('cmi5.xml')
+      ? checkCmi5Package
+      : files.has('tincan.xml')
+        ? async (f: Map<string, Buffer>) => checkTincanPackage(f)
+        : checkScorm12Package;
+  return dedupeProblems([...problems, ...(await check(files))]);
 }

@@ -126,3 +126,29 @@ describe('docs/cmi5.md lists the cmi5 requirements the tests are tagged with', (
     for (const r of rows) expect(r[2]!.replace(/\\\|/g, '|')).toBe(requirements[r[1]!].txt.replace(/\s+/g, ' '));
   });
 });
+
+describe('coursepack validate on cmi5 and Tin Can zips', () => {
+  it('checks a zip with cmi5.xml (no SCORM manifest) with the cmi5 rules, and one with tincan.xml with the Tin Can rules', async () => {
+    const { zipToBuffer } = await import('../../../src/package/zip.ts');
+    const { writeFile } = await import('node:fs/promises');
+    const out = await mkdtemp(join(tmpdir(), 'cp-validate-'));
+    try {
+      const cmi5 = files();
+      cmi5.delete('first-module/index.html');
+      await writeFile(join(out, 'cmi5.zip'), zipToBuffer(cmi5));
+      const tincan = TARGETS.xapi.files(fixtureCourse(), modules(), '');
+      tincan.delete('index.html');
+      await writeFile(join(out, 'tincan.zip'), zipToBuffer(tincan));
+      await writeFile(join(out, 'ok.zip'), zipToBuffer(files()));
+      const bad = runCli(['validate', join(out, 'cmi5.zip'), '--json']);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout).problems.map((p: { code: string }) => p.code)).toEqual(['CMI5_AU_URL_MISSING']);
+      const badTincan = runCli(['validate', join(out, 'tincan.zip'), '--json']);
+      expect(badTincan.code).toBe(1);
+      expect(JSON.parse(badTincan.stdout).problems.map((p: { code: string }) => p.code)).toEqual(['TINCAN_LAUNCH_MISSING']);
+      expect(runCli(['validate', join(out, 'ok.zip')]).code).toBe(0);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
