@@ -13,7 +13,9 @@ const HELP = `Usage: coursepack validate <course-dir | package.zip> [--json]
 
 A course folder: checks the source and every package it would produce, writing nothing.
 A .zip: checks a SCORM 1.2 package as Moodle and Blackboard will (manifest at the
-root, official XSDs, every referenced file present, identifiers, unsafe paths).
+root, official XSDs, every referenced file present, identifiers, unsafe paths); a zip
+with cmi5.xml (cmi5) or tincan.xml (xAPI / Tin Can) at the root gets the checks of
+that format instead (CourseStructure.xsd, AU urls, launch file, absolute IRIs).
 
 Exit codes: 0 valid (warnings allowed), 1 problems found, 2 bad usage.`;
 
