@@ -74,7 +74,7 @@ export async function startXapi(data: ModuleData): Promise<void> {
     info.state = problem ? 'error' : 'offline';
     if (problem) info.error = problem;
     ui = startUi(data, createTracker(data, store));
-    finishStart(ui, refresh, store);
+    finishStart(refresh, store);
     return;
   }
 
@@ -156,7 +156,7 @@ export async function startXapi(data: ModuleData): Promise<void> {
   onPrint(() => reporter.printed());
 
   ui = startUi(data, reporter.tracker);
-  finishStart(ui, refresh, store);
+  finishStart(refresh, store);
 
   const returnURL = cmi5?.returnURL;
   document.getElementById('cp-exit')?.addEventListener('click', () => {
@@ -166,7 +166,7 @@ export async function startXapi(data: ModuleData): Promise<void> {
   });
 }
 
-function finishStart(ui: Ui, refresh: () => void, store: Store): void {
+function finishStart(refresh: () => void, store: Store): void {
   refresh();
   document.documentElement.classList.add('cp-ready');
   setInterval(() => store.commit(), 180000);

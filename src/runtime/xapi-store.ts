@@ -54,6 +54,8 @@ export function xapiStore(o: XapiStoreOptions): XapiStore {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastSent = '';
   let ended = false;
+  // A key that may not use the State resource (e.g. a write-only package key): keep progress in this browser only, without alarming the learner.
+  let remoteRefused = false;
 
   const saveLocal = (): void => {
     try {
@@ -67,12 +69,13 @@ export function xapiStore(o: XapiStoreOptions): XapiStore {
     timer = null;
     const r = o.remote;
     const body = JSON.stringify(values);
-    if (!r || body === lastSent) return;
+    if (!r || remoteRefused || body === lastSent) return;
     lastSent = body;
     r.fetch(r.url, { method: 'PUT', headers: { ...r.headers, 'Content-Type': 'application/json' }, body, keepalive })
       .then((res) => {
-        if (!res.ok) lastSent = '';
-        o.notify(!res.ok);
+        if (res.status === 403) remoteRefused = true;
+        else if (!res.ok) lastSent = '';
+        o.notify(!res.ok && !remoteRefused);
       })
       .catch(() => {
         lastSent = '';

@@ -208,6 +208,21 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
     }
   }, 120_000);
 
+  it('with a write-only key (no State) the statements still arrive and the learner sees no warning; progress stays in the browser', async () => {
+    const registration = randomUUID();
+    const page = await open(await lms.launchTincan({ path: 'index.html', actor: LEGACY_ACTOR, registration, activityId: courseIri, writeOnly: true }));
+    await answer(page.mainFrame(), data.questions[0]!, true);
+    await page.click('#cp-next');
+    await page.waitForTimeout(1500);
+    expect(await page.$eval('#cp-notice', (el) => el.classList.contains('cp-notice-on'))).toBe(false);
+    const all = await until(registration, (a) => a.some((s) => s.verb.id === V('answered')));
+    expectValid(all);
+    await page.reload();
+    await page.waitForSelector('html.cp-ready');
+    expect(await page.$eval(`#${data.questions[0]!.dom} .cp-fb`, (el) => el.className)).toContain('cp-ok');
+    await page.context().close();
+  }, 60_000);
+
   it('opened without launch parameters, the module works with progress in the browser and says so', async () => {
     const page = await open(`${lms.url}/content/index.html`);
     expect(await page.evaluate(() => (window as any).coursepackLaunch.state)).toBe('offline');

@@ -53,7 +53,8 @@ export interface TestCmi5Lms {
   url: string;
   launchCmi5(o: Cmi5LaunchOptions): Promise<Cmi5Session>;
   /** A Tin Can launch URL with query-string credentials (a write + state key). */
-  launchTincan(o: { path: string; actor: object | string; registration?: string; activityId: string }): Promise<string>;
+  /** writeOnly: the key a package would carry (statements only, no State, no reads). */
+  launchTincan(o: { path: string; actor: object | string; registration?: string; activityId: string; writeOnly?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -96,8 +97,8 @@ export async function startCmi5Lms(lrs: Lrs, files: Map<string, Buffer>): Promis
   const port = (server.address() as { port: number }).port;
   const base = `http://127.0.0.1:${port}`;
 
-  const sessionKey = async (name: string): Promise<string> => {
-    const k = await createKey(lrs.storage, { name, scopes: ['statements:write', 'state'] });
+  const sessionKey = async (name: string, writeOnly = false): Promise<string> => {
+    const k = await createKey(lrs.storage, writeOnly ? { name, scopes: ['statements:write'], writeOnly } : { name, scopes: ['statements:write', 'state'] });
     return Buffer.from(`${k.key}:${k.secret}`).toString('base64');
   };
 
@@ -148,7 +149,7 @@ export async function startCmi5Lms(lrs: Lrs, files: Map<string, Buffer>): Promis
       return session;
     },
     async launchTincan(o) {
-      const auth = `Basic ${await sessionKey('tincan launch')}`;
+      const auth = `Basic ${await sessionKey('tincan launch', o.writeOnly)}`;
       const q = new URLSearchParams({
         endpoint: lrs.endpoint,
         auth,
