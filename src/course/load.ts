@@ -56,10 +56,22 @@ export async function loadCourse(dir: string): Promise<{ course: Course; warning
       ...(typeof fb.subject === 'string' ? { subject: fb.subject } : {}),
       rating: asBool(fb.rating, false),
       scormComments: asBool(fb.scormComments, false),
+      xapi: asBool(fb.xapi, false),
+      ...webhook(asObject(fb.webhook)),
     },
     modules: [],
   };
   if (typeof data.passMark === 'number') course.passMark = data.passMark;
+  const lrs = asObject(data.lrs);
+  if (typeof lrs.endpoint === 'string' && typeof lrs.key === 'string' && typeof lrs.secret === 'string') {
+    course.lrs = {
+      endpoint: lrs.endpoint,
+      key: lrs.key,
+      secret: lrs.secret,
+      ...(typeof lrs.homePage === 'string' ? { homePage: lrs.homePage } : {}),
+      allowEmbeddedCredentials: asBool(lrs.allowEmbeddedCredentials, false),
+    };
+  }
 
   const folders = asArray(data.modules);
   const seenModuleIds = new Map<string, number>();
@@ -124,6 +136,11 @@ export async function loadCourse(dir: string): Promise<{ course: Course; warning
   const all = finish(ctx.problems);
   if (all.some((p) => p.severity === 'error')) throw new CoursepackError(all);
   return { course, warnings: all };
+}
+
+function webhook(w: Record<string, unknown>): { webhook?: { url: string; secret?: string } } {
+  if (typeof w.url !== 'string') return {};
+  return { webhook: { url: w.url, ...(typeof w.secret === 'string' ? { secret: w.secret } : {}) } };
 }
 
 function lc(p: { line: number; column: number }): { line: number; column: number } {

@@ -22,6 +22,23 @@ export interface FeedbackSettings {
   rating: boolean;
   /** Append the comment to cmi.comments in SCORM 1.2. */
   scormComments: boolean;
+  /** Send an xAPI commented statement (xapi/cmi5 launch LRS, or the scorm12 side channel); default false. */
+  xapi?: boolean;
+  /** POST a JSON payload to this address (docs/feedback.md); signed when a secret is set. */
+  webhook?: { url: string; secret?: string };
+}
+
+/** The LRS a scorm12 package also reports to (the xAPI side channel). */
+export interface LrsSettings {
+  /** xAPI endpoint, ending in '/'. */
+  endpoint: string;
+  /** Key id and secret, sent as HTTP Basic credentials from the learner's browser. */
+  key: string;
+  secret: string;
+  /** account.homePage of the actor derived from cmi.core.student_id; default: the endpoint's origin. */
+  homePage?: string;
+  /** Build even with a key that can read statements or is not scoped to the course. */
+  allowEmbeddedCredentials: boolean;
 }
 
 export interface Course {
@@ -43,6 +60,8 @@ export interface Course {
   /** Pass mark in percent (0–100); absent when the course has no scored quiz. */
   passMark?: number;
   feedback: FeedbackSettings;
+  /** xAPI side channel for the scorm12 target; absent when none is configured. */
+  lrs?: LrsSettings;
   modules: Module[];
 }
 

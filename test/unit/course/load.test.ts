@@ -66,7 +66,7 @@ describe('loadCourse', () => {
     const { course } = await loadCourse(await makeCourse({ 'm1/activities.yaml': QUIZ }));
     expect(course.iri).toBe('https://coursepack.example/courses/mini');
     expect(course.completion).toBe('all-required-pages');
-    expect(course.feedback).toEqual({ rating: false, scormComments: false });
+    expect(course.feedback).toEqual({ rating: false, scormComments: false, xapi: false });
     const mod = course.modules[0]!;
     expect(mod.dir).toBe('m1');
     expect(mod.pages.map((p) => [p.id, p.required, p.file, p.bodyLine])).toEqual([
@@ -100,7 +100,7 @@ describe('loadCourse', () => {
     );
     expect(course.iri).toBe('https://learn.example.ac.uk/courses/mini');
     expect(course.completion).toBe('all-pages');
-    expect(course.feedback).toEqual({ email: 'a@example.org', rating: true, scormComments: false });
+    expect(course.feedback).toEqual({ email: 'a@example.org', rating: true, scormComments: false, xapi: false });
     expect(course.modules[0]!.pages[1]!.required).toBe(false);
   });
 
