@@ -58,9 +58,14 @@ function hasGlossary(m: Module): boolean {
 
 export type Target = 'scorm12' | 'web' | 'xapi' | 'cmi5';
 
-/** Comments can go somewhere: an address for email, or cmi.comments in an LMS. */
+/** Comments can go somewhere: an address for email, or through the LMS (cmi.comments; a commented statement for xapi/cmi5). */
 function hasFeedback(course: Course, target: Target): boolean {
-  return !!course.feedback.email || (course.feedback.scormComments && target === 'scorm12');
+  return !!course.feedback.email || commentsToLms(course, target);
+}
+
+/** The author's `scormComments` sends comments through the learning system: cmi.comments in SCORM, a commented statement to the LRS for xapi and cmi5. */
+function commentsToLms(course: Course, target: Target): boolean {
+  return course.feedback.scormComments && target !== 'web';
 }
 
 export function viewIds(course: Course, module: Module, target: Target): string[] {
@@ -281,7 +286,7 @@ export function pageView(course: Course, module: Module, target: Target) {
       note: r.note ? renderInline(r.note, env) : '',
     })),
     mailto: fb.email ? `mailto:${fb.email}?subject=${encodeURIComponent(subject)}` : '',
-    commentForm: data.feedback.scormComments,
+    commentForm: commentsToLms(course, target),
     hasFeedback: hasFeedback(course, target),
     rating: fb.rating,
     ratings: [1, 2, 3, 4, 5],

@@ -137,6 +137,11 @@ export async function startXapi(data: ModuleData): Promise<void> {
     store,
     enqueue: (s) => outbox.enqueue(s),
     session,
+    feedbackForm: () => {
+      const text = (document.getElementById('cp-comment-text') as HTMLTextAreaElement | null)?.value ?? '';
+      const rating = Number((document.querySelector('input[name="cp-rating"]:checked') as HTMLInputElement | null)?.value);
+      return rating >= 1 && rating <= 5 ? { comment: text, rating } : { comment: text };
+    },
     ...(cmi5 ? { cmi5: { activityId: cmi5.activityId, ...(cmi5.masteryScore !== undefined ? { masteryScore: cmi5.masteryScore } : {}) } } : {}),
   });
   reporterFinish = () => reporter.tracker.finish();

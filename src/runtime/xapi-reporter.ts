@@ -42,6 +42,8 @@ export interface ReporterOptions {
   enqueue: (statement: P.Statement) => void;
   session: P.Session;
   cmi5?: Cmi5Rules;
+  /** The feedback form as the learner filled it in (read when the UI hands the comment over). */
+  feedbackForm?: () => { comment: string; rating?: number };
   now?: () => number;
 }
 
@@ -188,6 +190,16 @@ export function createReporter(o: ReporterOptions): Reporter {
       send(P.answeredQuestion(s, quiz, q, a, { durationMs: latencyMs }));
       quizDone(q.quiz);
       afterChange();
+    },
+    // The comment goes to the LRS as a commented statement (rating as its extension), not to cmi.comments.
+    comment(text) {
+      if (finished) return false;
+      const form = o.feedbackForm?.();
+      const comment = (form ? form.comment : text).trim();
+      const rating = form?.rating;
+      if (!comment && rating === undefined) return false;
+      send(P.commented(s, rating === undefined ? { comment } : { comment, rating }));
+      return true;
     },
     reflect(i, text) {
       const kept = t.reflect(i, text);

@@ -114,7 +114,7 @@ async function exitToLms(page: Page, s: Cmi5Session): Promise<void> {
 
 describe('cmi5 AU launched by a test LMS', () => {
   it(
-    'completing the module answering every question type: initialized first, terminated last, completed and passed once with score ≥ masteryScore, every statement valid ' +
+    'completing the module answering every question type, with feedback and a print: initialized first, terminated last, completed and passed once with score ≥ masteryScore, every statement valid ' +
       '[7.1.1.0-1 7.1.2.0-1 7.1.3.0-1 8.1.1.0-2 8.1.1.0-3 8.1.2.0-3 8.1.2.0-4 8.1.2.0-5 8.1.3.0-2 8.1.3.0-3 8.1.4.0-2 8.1.4.0-3 8.1.5.0-5 8.1.5.0-6 ' +
       '8.2.1.0-2 8.2.1.0-5 9.1.0.0-1 9.3.2.0-2 9.3.2.0-3 9.3.3.0-1 9.3.4.0-1 9.3.4.0-2 9.3.8.0-1 9.3.8.0-2 9.5.1.0-2 9.5.1.0-3 9.5.2.0-1 9.5.2.0-3 9.5.3.0-1 9.5.3.0-2 ' +
       '9.4.0.0-2 9.5.4.1-1 9.5.4.1-2 9.5.4.1-3 9.6.2.1-1 9.6.2.2-1 9.6.2.2-2 9.6.3.1-4 9.6.3.2-2 10.2.1.0-4 10.2.1.0-6 10.2.1.0-7 10.2.2.0-1 10.2.2.0-5 10.2.2.0-6 10.2.2.0-7 10.2.4.0-2 10.2.6.0-1]',
@@ -138,6 +138,12 @@ describe('cmi5 AU launched by a test LMS', () => {
         await frame.click(`#${r.dom} button[type=submit]`);
         await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
       }
+      // Feedback through the form: a commented statement with the rating.
+      await page.click('.cp-toc a[href="#cp-feedback"]');
+      await page.check('#cp-rating-5');
+      await page.fill('#cp-comment-text', 'Clear and <b>useful</b>.');
+      await page.click('#cp-comment button[type=submit]');
+      await page.waitForSelector('#cp-comment-status:has-text("Thank you")');
       // Print from the print view (its own window), as a learner does.
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('a[href="print.html"]')]);
       await popup.waitForLoadState();
@@ -175,6 +181,10 @@ describe('cmi5 AU launched by a test LMS', () => {
       const viewed = mine.filter((st) => st.verb.id === 'http://id.tincanapi.com/verb/viewed');
       expect(viewed.map((st) => st.object.id)).toEqual([`${publisherId}/glossary/${encodeURIComponent(termHref.slice('#term-'.length))}`]);
       expect(mine.filter((st) => st.verb.id === 'https://coursepack.dev/xapi/verbs/printed')).toHaveLength(1);
+      const commented = mine.filter((st) => st.verb.id === V('commented'));
+      expect(commented.map((st) => [st.result.response, st.result.extensions['https://coursepack.dev/xapi/extensions/rating']])).toEqual([
+        ['Clear and <b>useful</b>.', 5],
+      ]);
       // The fetch URL was used exactly once.
       expect(s.fetches.map((f) => Object.keys(f.body))).toEqual([['auth-token']]);
       await page.context().close();

@@ -88,6 +88,10 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
       await frame.click(`#${r.dom} button[type=submit]`);
       await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
     }
+    await page.click('.cp-toc a[href="#cp-feedback"]');
+    await page.fill('#cp-comment-text', 'Helpful.');
+    await page.click('#cp-comment button[type=submit]');
+    await page.waitForSelector('#cp-comment-status:has-text("Thank you")');
     await page.click('#cp-exit');
     const all = await until(registration, terminatedCount(1));
     expectValid(all);
@@ -110,6 +114,7 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
     expect(all.filter((s) => s.verb.id === V('experienced')).length).toBeGreaterThanOrEqual(data.pages.length);
     expect(all.some((s) => s.verb.id === V('progressed'))).toBe(true);
     expect(all.filter((s) => s.verb.id === 'http://id.tincanapi.com/verb/viewed')).toHaveLength(1);
+    expect(all.filter((s) => s.verb.id === V('commented')).map((s) => s.result.response)).toEqual(['Helpful.']);
     await page.context().close();
   }, 120_000);
 
