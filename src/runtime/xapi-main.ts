@@ -164,6 +164,15 @@ export async function startXapi(data: ModuleData): Promise<void> {
   finishStart(refresh, store);
 
   const returnURL = cmi5?.returnURL;
+  // With a returnURL the AU must go back to it on exit (cmi5 10.2.6.0-1), also in a window
+  // the LMS opened: without an opener, ui.ts does not close the window on Exit.
+  if (returnURL && window.opener) {
+    try {
+      window.opener = null;
+    } catch {
+      // read-only in some embeddings: the window closes as before
+    }
+  }
   document.getElementById('cp-exit')?.addEventListener('click', () => {
     // ui.ts has already finished the tracker (terminated is queued): deliver, then go back (cmi5 10.2.6.0-1).
     const done = Promise.race([outbox.flush(), new Promise((r) => setTimeout(r, 5000))]);

@@ -218,6 +218,19 @@ describe('cmi5 AU launched by a test LMS', () => {
     await again.context().close();
   }, 60_000);
 
+  it('launched in a window the LMS opened, Exit goes to returnURL instead of closing the window [10.2.6.0-1 8.1.0.0-2]', async () => {
+    const s = await lms.launchCmi5({ auUrl, publisherId, masteryScore: 0.8 });
+    const lmsPage = await (await browser.newContext()).newPage();
+    await lmsPage.goto(`${lms.url}/return?lms-home`);
+    const [popup] = await Promise.all([lmsPage.waitForEvent('popup'), lmsPage.evaluate((u) => void window.open(u, 'au'), s.url)]);
+    await popup.waitForSelector('html.cp-ready');
+    expect(await launchState(popup)).toMatchObject({ state: 'running' });
+    await exitToLms(popup, s);
+    expect(popup.isClosed()).toBe(false);
+    expectCmi5Session(await afterTerminated(s), s);
+    await lmsPage.context().close();
+  }, 60_000);
+
   it('Browse mode sends initialized and terminated but no completed, passed or failed [10.2.2.0-2 10.2.2.0-8 10.2.2.0-9]', async () => {
     const s = await lms.launchCmi5({ auUrl, publisherId, masteryScore: 0.8, launchMode: 'Browse' });
     const page = await open(s);
