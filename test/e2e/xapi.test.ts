@@ -17,6 +17,8 @@ import { answer, moduleDataOf, nextToEnd, openViewOf, visibleView } from '../hel
 import { asSent, startCmi5Lms, statementsOf, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
+import { TARGETS } from '../../src/package/targets.ts';
+import { fixtureCourse, fixtureModuleFiles } from '../helpers/fixture-course.ts';
 
 const V = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
 // The pre-1.0 Tin Can actor some players still send: every value in an array.
@@ -226,6 +228,26 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
     await page.waitForSelector('html.cp-ready');
     expect(await page.$eval(`#${data.questions[0]!.dom} .cp-fb`, (el) => el.className)).toContain('cp-ok');
     await page.context().close();
+  }, 60_000);
+
+  it('a course with several modules: the launch page lists them and each link carries the launch parameters', async () => {
+    const course = fixtureCourse();
+    const files = TARGETS.xapi.files(course, course.modules.map((m) => ({ moduleId: m.id, files: fixtureModuleFiles(m.id) })), '');
+    const multi = await startCmi5Lms(lrs, files);
+    try {
+      const url = await multi.launchTincan({ path: 'index.html', actor: LEGACY_ACTOR, registration: randomUUID(), activityId: course.iri });
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(url);
+      const search = new URL(url).search;
+      const hrefs = await page.$$eval('a.cp-module', (as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs).toEqual([`first-module/index.html${search}`, `second-module/index.html${search}`]);
+      await page.click('a.cp-module >> nth=1');
+      await page.waitForURL(/second-module\/index\.html\?/);
+      expect(new URL(page.url()).search).toBe(search);
+      await page.context().close();
+    } finally {
+      await multi.close();
+    }
   }, 60_000);
 
   it('opened without launch parameters, the module works with progress in the browser and says so', async () => {
