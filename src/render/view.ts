@@ -60,7 +60,28 @@ export type Target = 'scorm12' | 'web' | 'xapi' | 'cmi5';
 
 /** Comments can go somewhere: an address for email, or through the LMS (cmi.comments; a commented statement for xapi/cmi5). */
 function hasFeedback(course: Course, target: Target): boolean {
-  return !!course.feedback.email || commentsToLms(course, target);
+  return !!course.feedback.email || commentForm(course, target);
+}
+
+/** The in-page comment form: shown when some destination other than email takes the comment (docs/feedback.md). */
+function commentForm(course: Course, target: Target): boolean {
+  return commentsToLms(course, target) || xapiComments(course, target) || !!course.feedback.webhook;
+}
+
+/** feedback.xapi: a commented statement, where the package has an LRS (xapi/cmi5 launch, or the scorm12 side channel). */
+function xapiComments(course: Course, target: Target): boolean {
+  return !!course.feedback.xapi && (target === 'xapi' || target === 'cmi5' || (target === 'scorm12' && !!course.lrs));
+}
+
+/** The scorm12 side channel's settings for the page; the credentials are in the package by the author's choice (docs/feedback.md). */
+function sideChannel(course: Course, target: Target): ModuleData['sideChannel'] | undefined {
+  const l = course.lrs;
+  if (!l || target !== 'scorm12') return undefined;
+  return {
+    endpoint: l.endpoint,
+    auth: 'Basic ' + Buffer.from(`${l.key}:${l.secret}`, 'utf8').toString('base64'),
+    homePage: l.homePage ?? new URL(l.endpoint).origin,
+  };
 }
 
 /** The author's `scormComments` sends comments through the learning system: cmi.comments in SCORM, a commented statement to the LRS for xapi and cmi5. */
@@ -146,10 +167,15 @@ export function moduleData(course: Course, module: Module, target: Target): Modu
       subject: mailSubject(course, module),
       rating: course.feedback.rating,
       scormComments: course.feedback.scormComments && target === 'scorm12',
+      xapi: xapiComments(course, target),
+      webhook: course.feedback.webhook ?? null,
       maxLength: COMMENT_MAX,
     },
     layout: suspendLayout(course, module, target),
-    ...(target === 'xapi' || target === 'cmi5' ? { xapi: xapiModuleData(course, module, target, qs, reflections(module), passMark) } : {}),
+    ...(target === 'xapi' || target === 'cmi5' || (target === 'scorm12' && course.lrs)
+      ? { xapi: xapiModuleData(course, module, target as 'xapi' | 'cmi5' | 'scorm12', qs, reflections(module), passMark) }
+      : {}),
+    ...(sideChannel(course, target) ? { sideChannel: sideChannel(course, target) } : {}),
   };
 }
 
@@ -286,7 +312,7 @@ export function pageView(course: Course, module: Module, target: Target) {
       note: r.note ? renderInline(r.note, env) : '',
     })),
     mailto: fb.email ? `mailto:${fb.email}?subject=${encodeURIComponent(subject)}` : '',
-    commentForm: commentsToLms(course, target),
+    commentForm: commentForm(course, target),
     hasFeedback: hasFeedback(course, target),
     rating: fb.rating,
     ratings: [1, 2, 3, 4, 5],

@@ -1,5 +1,5 @@
 // The xAPI part of a page's embedded data (src/runtime/xapi-module-data.ts), for the
-// xapi and cmi5 targets only: SCORM and web pages carry none of it.
+// xapi and cmi5 targets, and scorm12 with the xAPI side channel; web pages carry none of it.
 import type { Course, Module, Question, Quiz, Reflection } from '../course/types.ts';
 import type { XapiModuleData } from '../runtime/xapi-module-data.ts';
 import { courseInfo, moduleInfo, questionInput } from '../xapi/course-input.ts';
@@ -11,7 +11,7 @@ const PLATFORM_VERSION: string = JSON.parse(readFileSync(new URL('../../package.
 export function xapiModuleData(
   course: Course,
   module: Module,
-  target: 'xapi' | 'cmi5',
+  target: 'xapi' | 'cmi5' | 'scorm12',
   questions: { quiz: Quiz; q: Question }[],
   reflections: Reflection[],
   passMark: number | null,

@@ -2,12 +2,14 @@
 // module data embedded in the page, picks the progress store (LMS API, else
 // localStorage) and starts the learner interface.
 import type { ModuleData } from './module-data.ts';
-import { findApi, scormStore } from './scorm12.ts';
+import { findApi, scormStore, type Scorm12Api } from './scorm12.ts';
 import { localStore, type Store } from './store.ts';
 import { createTracker, type Tracker } from './tracker.ts';
 import { startUi, type Ui } from './ui.ts';
 import { startXapi } from './xapi-main.ts';
 import { announcePrints } from './print-signal.ts';
+import { createFeedback, type Learner } from './feedback.ts';
+import { startSideChannel } from './side-channel.ts';
 
 const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
 const NO_LMS = 'No learning system was found, so progress may not be saved there. It is kept in this browser.';
@@ -58,7 +60,18 @@ function start(): void {
     base = modeNotice(tracker);
     baseTone = 'info';
   }
-  ui = startUi(data, tracker);
+  // The xAPI side channel (course.yaml lrs) wraps the tracker so the same events also become statements.
+  const local = browserStorage();
+  const side = data.target === 'scorm12' && local ? startSideChannel(data, tracker, api, local) : null;
+  const uiTracker = side?.tracker ?? tracker;
+  const feedback = createFeedback({
+    data,
+    tracker: uiTracker,
+    ...(side ? { commented: side.commented } : {}),
+    learner: () => side?.learner ?? lmsLearner(api),
+    ...(local ? { storage: local } : {}),
+  });
+  ui = startUi(data, uiTracker, feedback);
   // An LMS reached late (refused LMSInitialize, or an API found later): show the merged
   // progress and say how this launch records, as a launch that reached it at once would.
   tracker.whenMerged(() => {
@@ -77,9 +90,24 @@ function start(): void {
 
   // Keep the LMS session alive and progress safe during long pages.
   setInterval(() => tracker.ping(), 180000);
-  const end = (): void => tracker.finish();
+  const end = (): void => uiTracker.finish();
   window.addEventListener('pagehide', end);
   window.addEventListener('beforeunload', end);
+}
+
+/** Only what the LMS says about the learner (for the feedback webhook). */
+function lmsLearner(api: Scorm12Api | null): Learner {
+  if (!api) return {};
+  const get = (el: string): string => {
+    try {
+      return api.LMSGetValue(el) || '';
+    } catch {
+      return '';
+    }
+  };
+  const id = get('cmi.core.student_id');
+  const name = get('cmi.core.student_name');
+  return { ...(id ? { id } : {}), ...(name ? { name } : {}) };
 }
 
 function browserStorage(): Storage | undefined {

@@ -34,8 +34,20 @@ export interface ModuleData {
   pages: { id: string; required: boolean }[];
   questions: QuestionData[];
   reflections: { dom: string; maxLength: number }[];
-  feedback: { email: string | null; subject: string; rating: boolean; scormComments: boolean; maxLength: number };
+  feedback: {
+    email: string | null;
+    subject: string;
+    rating: boolean;
+    scormComments: boolean;
+    maxLength: number;
+    /** Send an xAPI commented statement (when the launch or the side channel has an LRS). */
+    xapi?: boolean;
+    /** POST a signed JSON payload here (src/runtime/feedback.ts). */
+    webhook?: { url: string; secret?: string } | null;
+  };
   layout: SuspendLayout;
-  /** Only on xapi and cmi5 pages: what the statements need. */
+  /** Only on xapi and cmi5 pages, and scorm12 pages with a side channel: what the statements need. */
   xapi?: XapiModuleData;
+  /** Only on scorm12 pages whose course configures an LRS (course.yaml lrs): where the side channel reports. */
+  sideChannel?: { endpoint: string; auth: string; homePage: string };
 }

@@ -4,6 +4,7 @@
 import type { ModuleData, QuestionData } from './module-data.ts';
 import type { Answer } from './suspend-data.ts';
 import type { Tracker } from './tracker.ts';
+import type { Feedback } from './feedback.ts';
 import { isCorrect } from './cmi-format.ts';
 import { score } from './status.ts';
 
@@ -17,7 +18,7 @@ export interface Ui {
   refresh(): void;
 }
 
-export function startUi(data: ModuleData, tracker: Tracker): Ui {
+export function startUi(data: ModuleData, tracker: Tracker, feedback?: Feedback): Ui {
   const views = data.views.map((id) => document.getElementById(id) as HTMLElement);
   const prev = $<HTMLButtonElement>('#cp-prev');
   const next = $<HTMLButtonElement>('#cp-next');
@@ -92,7 +93,7 @@ export function startUi(data: ModuleData, tracker: Tracker): Ui {
 
   const refreshQuestions = wireQuestions(data, tracker, shownAt, views);
   const refreshReflections = wireReflections(data, tracker);
-  wireComments(data, tracker);
+  wireComments(data, tracker, feedback);
 
   const exit = $<HTMLButtonElement>('#cp-exit');
   exit?.addEventListener('click', () => {
@@ -317,7 +318,7 @@ function wireReflections(data: ModuleData, tracker: Tracker): () => void {
   return () => restorers.forEach((r) => r());
 }
 
-function wireComments(data: ModuleData, tracker: Tracker): void {
+function wireComments(data: ModuleData, tracker: Tracker, feedback?: Feedback): void {
   const form = $<HTMLFormElement>('#cp-comment');
   if (!form) return;
   const status = $('#cp-comment-status');
@@ -331,12 +332,19 @@ function wireComments(data: ModuleData, tracker: Tracker): void {
       return;
     }
     const body = (rating ? `Rating ${rating}/5. ` : '') + text;
-    if (tracker.comment(`[${data.moduleId}] ${body}`)) {
+    // With the feedback hook (feedback.ts) the author's destinations decide; without it, cmi.comments then email.
+    const result = feedback?.submit(rating ? { comment: text, rating: Number(rating) } : { comment: text });
+    const kept = result ? result.kept.length > 0 : tracker.comment(`[${data.moduleId}] ${body}`);
+    const mailto = result
+      ? result.mailto
+      : data.feedback.email
+        ? `mailto:${data.feedback.email}?subject=${encodeURIComponent(data.feedback.subject)}&body=${encodeURIComponent(body)}`
+        : null;
+    if (kept) {
       if (status) status.textContent = 'Thank you, your comment has been sent.';
       form.reset();
-    } else if (data.feedback.email) {
-      const href = `mailto:${data.feedback.email}?subject=${encodeURIComponent(data.feedback.subject)}&body=${encodeURIComponent(body)}`;
-      window.open(href, '_blank');
+    } else if (mailto) {
+      window.open(mailto, '_blank');
       if (status) status.textContent = 'Your email program has been opened with your comment.';
     } else if (status) {
       status.textContent = 'Your comment could not be sent from here.';
