@@ -1,0 +1,531 @@
+// The one streaming pass over statements: each statement updates small per-attempt
+// (registration), per-page and per-question aggregates and is then dropped, so memory
+// grows with learners, attempts and questions, not with the statement count (apart from
+// the 8-byte fingerprint per statement id that finds duplicate deliveries, see idset.ts).
+// `finish()` turns the aggregates into the Report figures.
+import { createHmac } from 'node:crypto';
+import { createIdSet } from './idset.ts';
+import type { Json } from './source.ts';
+import { discriminationIndex, facilityIndex, mean, median, parseDuration, quantile } from './stats.ts';
+import type { AnswerCount, CourseOutline, FeedbackComment, FunnelStep, LearnerRow, QuestionStats, Report, ReportCounts } from './types.ts';
+
+const ADL = 'http://adlnet.gov/expapi/verbs/';
+const V = {
+  initialized: `${ADL}initialized`,
+  experienced: `${ADL}experienced`,
+  answered: `${ADL}answered`,
+  completed: `${ADL}completed`,
+  passed: `${ADL}passed`,
+  failed: `${ADL}failed`,
+  progressed: `${ADL}progressed`,
+  commented: `${ADL}commented`,
+  terminated: `${ADL}terminated`,
+  voided: `${ADL}voided`,
+  viewed: 'http://id.tincanapi.com/verb/viewed',
+  printed: 'https://coursepack.dev/xapi/verbs/printed',
+};
+const RATING = 'https://coursepack.dev/xapi/extensions/rating';
+const T_MODULE = 'http://adlnet.gov/expapi/activities/module';
+const T_QUIZ = 'http://adlnet.gov/expapi/activities/assessment';
+
+export interface AggregateOptions {
+  /** Course IRI: statements about other activities are ignored. */
+  course?: string;
+  outline?: CourseOutline;
+  since?: Date;
+  until?: Date;
+  /** Key for HMAC-SHA256 pseudonyms of learners. */
+  pseudonymiseKey?: string;
+  /** Statement ids known to be voided (a second pass after a late voiding statement). */
+  voided?: Iterable<string>;
+  now?: () => Date;
+}
+
+interface Attempt {
+  learner: number;
+  first: number;
+  last: number;
+  /** page index → ms on the page */
+  pages: Map<number, number>;
+  activeMs: number;
+  /** module id → time it was completed */
+  completed: Map<string, number>;
+  /** module id → latest pass/fail */
+  judged: Map<string, { at: number; success: boolean; score: number | null }>;
+  /** question index → latest answer */
+  answers: Map<number, { at: number; score: number; max: number; response: string }>;
+}
+
+interface PageInfo {
+  id: string;
+  module: string;
+  title: string;
+  order: number;
+  rankSum: number;
+  rankCount: number;
+}
+
+interface QuestionInfo {
+  id: string;
+  quiz: string;
+  title: string;
+  interactionType: string;
+  correct: string[];
+  labels: Map<string, string>;
+  answers: number;
+  order: number;
+}
+
+const lower = (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : '');
+const nameOf = (m: unknown): string => {
+  if (!m || typeof m !== 'object') return '';
+  const v = Object.values(m as Record<string, string>);
+  return typeof v[0] === 'string' ? v[0] : '';
+};
+
+/** A stable key for an Agent from its one inverse functional identifier. */
+export function actorKey(a: Json): string {
+  if (!a || typeof a !== 'object') return 'unknown';
+  if (a.mbox) return `mbox:${String(a.mbox).toLowerCase()}`;
+  if (a.mbox_sha1sum) return `sha1:${a.mbox_sha1sum}`;
+  if (a.openid) return `openid:${a.openid}`;
+  if (a.account) return `account:${a.account.homePage}|${a.account.name}`;
+  return 'unknown';
+}
+
+function actorLabel(a: Json): string {
+  if (a?.name) return String(a.name);
+  if (a?.mbox) return String(a.mbox).replace(/^mailto:/, '');
+  if (a?.account) return String(a.account.name);
+  return actorKey(a);
+}
+
+export interface Aggregator {
+  add(statement: Json): void;
+  /** True when a voiding statement arrived after its target was counted: run again with `voidedIds()`. */
+  readonly needsSecondPass: boolean;
+  voidedIds(): string[];
+  counts(): ReportCounts;
+  finish(): Report;
+}
+
+export function createAggregator(o: AggregateOptions = {}): Aggregator {
+  const course = o.course?.replace(/\/$/, '');
+  const sinceMs = o.since?.getTime() ?? -Infinity;
+  const untilMs = o.until?.getTime() ?? Infinity;
+  const seen = createIdSet();
+  const voided = new Set<string>([...(o.voided ?? [])].map(lower));
+  let lateVoid = false;
+  const counts: ReportCounts = { read: 0, used: 0, duplicates: 0, voided: 0, voiding: 0, otherCourse: 0, outsideDates: 0, ignored: 0 };
+
+  const learnerIndex = new Map<string, number>();
+  const learnerNames: string[] = [];
+  const attempts = new Map<string, Attempt>();
+  const pages = new Map<string, number>();
+  const pageInfo: PageInfo[] = [];
+  const questions = new Map<string, number>();
+  const questionInfo: QuestionInfo[] = [];
+  const modulesSeen = new Map<string, string>();
+  const ratings = [0, 0, 0, 0, 0];
+  const comments: FeedbackComment[] = [];
+  let printed = 0;
+  const glossary = new Map<string, { term: string; views: number }>();
+  const reflections = new Map<string, { title: string; responses: number }>();
+
+  // Seed page and question order from the course folder, so the funnel is in course order.
+  if (o.outline) {
+    for (const m of o.outline.modules) {
+      modulesSeen.set(m.id, m.title);
+      const mid = `${o.outline.iri}/modules/${encodeURIComponent(m.id)}`;
+      for (const p of m.pages) pageOf(`${mid}/pages/${encodeURIComponent(p.id)}`, mid, p.title);
+      for (const q of m.quizzes) for (const qu of q.questions) questionOf(`${mid}/activities/${encodeURIComponent(q.id)}/questions/${encodeURIComponent(qu.id)}`, `${mid}/activities/${encodeURIComponent(q.id)}`, qu.prompt);
+    }
+  }
+
+  function pageOf(id: string, module: string, title: string): number {
+    let i = pages.get(id);
+    if (i === undefined) {
+      i = pageInfo.length;
+      pages.set(id, i);
+      pageInfo.push({ id, module, title: title || id, order: i, rankSum: 0, rankCount: 0 });
+    } else if (!pageInfo[i]!.title && title) pageInfo[i]!.title = title;
+    return i;
+  }
+
+  function questionOf(id: string, quiz: string, title: string): number {
+    let i = questions.get(id);
+    if (i === undefined) {
+      i = questionInfo.length;
+      questions.set(id, i);
+      questionInfo.push({ id, quiz, title: title || id, interactionType: '', correct: [], labels: new Map(), answers: 0, order: i });
+    }
+    return i;
+  }
+
+  function learnerOf(actor: Json): number {
+    const key = actorKey(actor);
+    let i = learnerIndex.get(key);
+    if (i === undefined) {
+      i = learnerNames.length;
+      learnerIndex.set(key, i);
+      learnerNames.push(o.pseudonymiseKey ? `learner-${createHmac('sha256', o.pseudonymiseKey).update(key).digest('hex').slice(0, 12)}` : actorLabel(actor));
+    }
+    return i;
+  }
+
+  function attemptOf(s: Json, at: number): Attempt {
+    const learner = learnerOf(s.actor);
+    const reg = lower(s.context?.registration) || `no-registration:${learner}`;
+    let a = attempts.get(reg);
+    if (!a) {
+      a = { learner, first: at, last: at, pages: new Map(), activeMs: 0, completed: new Map(), judged: new Map(), answers: new Map() };
+      attempts.set(reg, a);
+    }
+    if (at < a.first) a.first = at;
+    if (at > a.last) a.last = at;
+    return a;
+  }
+
+  const inCourse = (id: string) => !course || id === course || id.startsWith(`${course}/`);
+  /** The module id a statement is about: the object itself, or its parent/grouping of type module. */
+  function moduleOf(s: Json): string {
+    if (s.object?.definition?.type === T_MODULE) return s.object.id;
+    const ca = s.context?.contextActivities ?? {};
+    for (const a of [...(ca.parent ?? []), ...(ca.grouping ?? [])]) if (a?.definition?.type === T_MODULE) return a.id;
+    const m = /^(.*\/modules\/[^/]+)/.exec(String(s.object?.id ?? ''));
+    return m ? m[1]! : '';
+  }
+
+  function add(s: Json): void {
+    counts.read++;
+    if (!s || typeof s !== 'object' || !s.verb || !s.object) {
+      counts.ignored++;
+      return;
+    }
+    const id = lower(s.id);
+    if (s.verb.id === V.voided && s.object.objectType === 'StatementRef') {
+      counts.voiding++;
+      const target = lower(s.object.id);
+      if (!voided.has(target)) {
+        voided.add(target);
+        if (seen.has(target)) lateVoid = true;
+      }
+      return;
+    }
+    if (id && voided.has(id)) {
+      counts.voided++;
+      return;
+    }
+    if (s.object.objectType && s.object.objectType !== 'Activity') {
+      counts.ignored++;
+      return;
+    }
+    if (!inCourse(String(s.object.id))) {
+      counts.otherCourse++;
+      return;
+    }
+    const at = Date.parse(s.timestamp ?? s.stored);
+    if (!Number.isFinite(at)) {
+      counts.ignored++;
+      return;
+    }
+    if (at < sinceMs || at > untilMs) {
+      counts.outsideDates++;
+      return;
+    }
+    if (id && !seen.add(id)) {
+      counts.duplicates++;
+      return;
+    }
+    counts.used++;
+    const r = s.result ?? {};
+    const verb: string = s.verb.id;
+    const module = moduleOf(s);
+    if (module && !modulesSeen.has(module.replace(/^.*\/modules\//, '')) && verb !== V.voided) {
+      modulesSeen.set(decodeURIComponent(module.replace(/^.*\/modules\//, '')), nameOf(s.object?.definition?.type === T_MODULE ? s.object.definition.name : undefined));
+    }
+    const a = attemptOf(s, at);
+    const objType = s.object.definition?.type;
+    switch (verb) {
+      case V.experienced: {
+        const p = pageOf(s.object.id, module, nameOf(s.object.definition?.name));
+        const ms = parseDuration(r.duration) ?? 0;
+        const before = a.pages.get(p);
+        if (before === undefined) {
+          pageInfo[p]!.rankSum += a.pages.size;
+          pageInfo[p]!.rankCount++;
+        }
+        a.pages.set(p, (before ?? 0) + ms);
+        a.activeMs += ms;
+        break;
+      }
+      case V.answered: {
+        const def = s.object.definition ?? {};
+        if (def.interactionType === 'long-fill-in' || !def.correctResponsesPattern) {
+          const ref = reflections.get(s.object.id) ?? { title: nameOf(def.name) || s.object.id, responses: 0 };
+          ref.responses++;
+          reflections.set(s.object.id, ref);
+          break;
+        }
+        const quiz = s.context?.contextActivities?.parent?.find((x: Json) => x?.definition?.type === T_QUIZ)?.id ?? s.context?.contextActivities?.parent?.[0]?.id ?? '';
+        const qi = questionOf(s.object.id, quiz, nameOf(def.name));
+        const q = questionInfo[qi]!;
+        if (!q.interactionType) {
+          q.interactionType = def.interactionType ?? '';
+          q.correct = def.correctResponsesPattern ?? [];
+          if (!q.quiz) q.quiz = quiz;
+          if (q.title === q.id && nameOf(def.name)) q.title = nameOf(def.name);
+          for (const c of [...(def.choices ?? []), ...(def.source ?? []), ...(def.target ?? [])]) q.labels.set(c.id, nameOf(c.description));
+        }
+        q.answers++;
+        const sc = r.score;
+        const max = sc && Number.isFinite(sc.max) ? sc.max - (sc.min ?? 0) : 1;
+        const score = sc && Number.isFinite(sc.raw) ? sc.raw - (sc.min ?? 0) : r.success ? 1 : 0;
+        const prev = a.answers.get(qi);
+        if (!prev || prev.at <= at) a.answers.set(qi, { at, score, max, response: String(r.response ?? '') });
+        break;
+      }
+      case V.completed:
+        if (objType === T_QUIZ) break;
+        if (!a.completed.has(module) || a.completed.get(module)! > at) a.completed.set(module, at);
+        break;
+      case V.passed:
+      case V.failed: {
+        const prev = a.judged.get(module);
+        const scaled = Number(r.score?.scaled);
+        if (!prev || prev.at <= at) a.judged.set(module, { at, success: verb === V.passed, score: Number.isFinite(scaled) ? scaled * 100 : null });
+        if (!a.completed.has(module)) a.completed.set(module, at);
+        break;
+      }
+      case V.commented: {
+        const rating = Number(r.extensions?.[RATING]);
+        const ok = Number.isInteger(rating) && rating >= 1 && rating <= 5;
+        if (ok) ratings[rating - 1]!++;
+        comments.push({
+          at: new Date(at).toISOString(),
+          learner: learnerNames[a.learner]!,
+          module: modulesSeen.get(decodeURIComponent(module.replace(/^.*\/modules\//, ''))) || module,
+          rating: ok ? rating : null,
+          text: String(r.response ?? ''),
+        });
+        break;
+      }
+      case V.printed:
+        printed++;
+        break;
+      case V.viewed: {
+        const g = glossary.get(s.object.id) ?? { term: nameOf(s.object.definition?.name) || s.object.id, views: 0 };
+        g.views++;
+        glossary.set(s.object.id, g);
+        break;
+      }
+      case V.initialized:
+      case V.progressed:
+      case V.terminated:
+        break;
+      default:
+        counts.ignored++;
+    }
+  }
+
+  function finish(): Report {
+    const moduleIds = course ? [...modulesSeen.keys()].map((m) => `${course}/modules/${encodeURIComponent(m)}`) : [];
+    const all = [...attempts.values()];
+    const isComplete = (a: Attempt) => {
+      const need = moduleIds.length ? moduleIds : [...new Set([...a.completed.keys()])];
+      return need.length > 0 && need.every((m) => a.completed.has(m));
+    };
+    const completedAt = (a: Attempt) => Math.max(...a.completed.values());
+    const judgement = (a: Attempt): { success: boolean; score: number | null } | null => {
+      if (a.judged.size === 0) return null;
+      const js = [...a.judged.values()];
+      const scores = js.map((j) => j.score).filter((x): x is number => x !== null);
+      return { success: js.every((j) => j.success), score: mean(scores) };
+    };
+    const complete = all.filter(isComplete);
+    const judged = all.map(judgement).filter((j) => j !== null);
+    const times = complete.map((a) => a.activeMs);
+    const byDay = new Map<string, { attempts: number; completions: number }>();
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    for (const a of all) {
+      const d = byDay.get(day(a.first)) ?? { attempts: 0, completions: 0 };
+      d.attempts++;
+      byDay.set(day(a.first), d);
+    }
+    for (const a of complete) {
+      const k = day(completedAt(a));
+      const d = byDay.get(k) ?? { attempts: 0, completions: 0 };
+      d.completions++;
+      byDay.set(k, d);
+    }
+    const learnerCount = new Set(all.map((a) => a.learner)).size;
+
+    // Funnel: pages in course order (course folder), else in the order learners meet them.
+    const orderOf = (p: PageInfo) => (o.outline ? p.order : p.rankCount ? p.rankSum / p.rankCount : Infinity);
+    const moduleRank = new Map<string, number>();
+    for (const p of pageInfo) if (!moduleRank.has(p.module)) moduleRank.set(p.module, moduleRank.size);
+    const ordered = pageInfo.slice().sort((x, y) => moduleRank.get(x.module)! - moduleRank.get(y.module)! || orderOf(x) - orderOf(y) || x.order - y.order);
+    const perLearnerPage = new Map<number, Map<number, number>>();
+    for (const a of all) {
+      let m = perLearnerPage.get(a.learner);
+      if (!m) perLearnerPage.set(a.learner, (m = new Map()));
+      for (const [p, ms] of a.pages) m.set(p, (m.get(p) ?? 0) + ms);
+    }
+    const pageTimes = pageInfo.map(() => [] as number[]);
+    for (const m of perLearnerPage.values()) for (const [p, ms] of m) pageTimes[p]!.push(ms);
+    const first = ordered.length ? pageTimes[pages.get(ordered[0]!.id)!]!.length : 0;
+    const funnel: FunnelStep[] = ordered.map((p) => {
+      const i = pages.get(p.id)!;
+      return {
+        module: p.module,
+        page: p.id,
+        title: p.title,
+        learners: pageTimes[i]!.length,
+        share: first ? pageTimes[i]!.length / first : null,
+        medianTimeMs: median(pageTimes[i]!),
+      };
+    });
+
+    const questionStats = questionStatsOf(all);
+
+    const learners = new Map<number, Attempt[]>();
+    for (const a of all) learners.set(a.learner, [...(learners.get(a.learner) ?? []), a]);
+    const rank = { passed: 3, completed: 2, failed: 1, 'in progress': 0 } as const;
+    const learnerRows: LearnerRow[] = [...learners].map(([l, as]) => {
+      let status: LearnerRow['status'] = 'in progress';
+      let best: number | null = null;
+      for (const a of as) {
+        const j = judgement(a);
+        const st: LearnerRow['status'] = j ? (j.success ? 'passed' : 'failed') : isComplete(a) ? 'completed' : 'in progress';
+        if (rank[st] > rank[status]) status = st;
+        if (j?.score != null && (best === null || j.score > best)) best = j.score;
+      }
+      return {
+        learner: learnerNames[l]!,
+        status,
+        score: best,
+        timeMs: as.reduce((t, a) => t + a.activeMs, 0),
+        attempts: as.length,
+        firstActivity: new Date(Math.min(...as.map((a) => a.first))).toISOString(),
+        lastActivity: new Date(Math.max(...as.map((a) => a.last))).toISOString(),
+      };
+    });
+    learnerRows.sort((x, y) => x.learner.localeCompare(y.learner));
+    const ratingCount = ratings.reduce((t, x) => t + x, 0);
+    comments.sort((x, y) => x.at.localeCompare(y.at));
+
+    return {
+      generatedAt: (o.now?.() ?? new Date()).toISOString(),
+      course: { iri: course ?? null, title: o.outline?.title ?? null },
+      filters: { since: o.since?.toISOString() ?? null, until: o.until?.toISOString() ?? null, pseudonymised: !!o.pseudonymiseKey },
+      counts: { ...counts },
+      overview: {
+        learners: learnerCount,
+        attempts: all.length,
+        completedAttempts: complete.length,
+        completionRate: all.length ? complete.length / all.length : null,
+        passedAttempts: judged.filter((j) => j.success).length,
+        judgedAttempts: judged.length,
+        passRate: judged.length ? judged.filter((j) => j.success).length / judged.length : null,
+        medianTimeToCompleteMs: median(times),
+        p90TimeToCompleteMs: quantile(times, 0.9),
+        meanScore: mean(judged.map((j) => j.score).filter((x): x is number => x !== null)),
+        byDay: [...byDay].sort((x, y) => x[0].localeCompare(y[0])).map(([d, v]) => ({ day: d, ...v })),
+      },
+      funnel,
+      questions: questionStats,
+      feedback: {
+        ratings: ratings.slice(),
+        meanRating: ratingCount ? ratings.reduce((t, x, i) => t + x * (i + 1), 0) / ratingCount : null,
+        comments,
+        printed,
+        glossary: [...glossary].map(([id, g]) => ({ id, ...g })).sort((x, y) => y.views - x.views || x.term.localeCompare(y.term)),
+        reflections: [...reflections].map(([id, r]) => ({ id, ...r })),
+      },
+      learners: learnerRows,
+    };
+  }
+
+  /**
+   * Per question, over the finished quiz attempts (attempts that answered every question of
+   * the quiz seen in the data or the course folder), as Moodle's statistics use finished attempts:
+   * item score = the attempt's last answer; quiz score = sum of its item scores.
+   */
+  function questionStatsOf(all: Attempt[]): QuestionStats[] {
+    const byQuiz = new Map<string, number[]>();
+    for (const q of questionInfo) byQuiz.set(q.quiz, [...(byQuiz.get(q.quiz) ?? []), questions.get(q.id)!]);
+    const out: QuestionStats[] = [];
+    for (const [, qs] of byQuiz) {
+      const finished = all.filter((a) => qs.every((qi) => a.answers.has(qi)));
+      const totals = finished.map((a) => qs.reduce((t, qi) => t + a.answers.get(qi)!.score, 0));
+      for (const qi of qs) {
+        const q = questionInfo[qi]!;
+        const items = finished.map((a) => a.answers.get(qi)!.score);
+        const max = finished.length ? Math.max(...finished.map((a) => a.answers.get(qi)!.max)) : 1;
+        const facility = facilityIndex(items, max);
+        const discrimination = discriminationIndex(items, totals);
+        out.push({
+          id: q.id,
+          quiz: q.quiz,
+          title: q.title,
+          interactionType: q.interactionType,
+          attempts: finished.length,
+          answers: q.answers,
+          maxScore: max,
+          facility,
+          discrimination,
+          correctResponses: q.correct,
+          responses: responsesOf(q, all.map((a) => a.answers.get(qi)?.response).filter((x): x is string => x !== undefined)),
+          flags: flagsOf(facility, discrimination),
+        });
+      }
+    }
+    return out;
+  }
+
+  return {
+    add,
+    get needsSecondPass() {
+      return lateVoid;
+    },
+    voidedIds: () => [...voided],
+    counts: () => ({ ...counts }),
+    finish,
+  };
+}
+
+/**
+ * Flags from the bands in Moodle's quiz statistics documentation: facility ≥ 90 is
+ * very easy, ≤ 20 difficult; a discrimination index below 20 is weak and below 0 means
+ * weaker learners did better on the item than stronger ones.
+ */
+export function flagsOf(facility: number | null, discrimination: number | null): string[] {
+  const f: string[] = [];
+  if (facility !== null && facility >= 90) f.push('too easy');
+  if (facility !== null && facility <= 20) f.push('too hard');
+  if (discrimination !== null && discrimination < 0) f.push('negative discrimination');
+  else if (discrimination !== null && discrimination < 20) f.push('poor discrimination');
+  return f;
+}
+
+const MAX_DISTINCT = 30;
+
+/** Answer frequencies: per choice for choice questions (a response may tick several), else per whole response. */
+function responsesOf(q: QuestionInfo, responses: string[]): AnswerCount[] {
+  const correctParts = new Set(q.correct.flatMap((c) => c.replace(/^\{case_matters=(true|false)\}/, '').split('[,]')));
+  const counts = new Map<string, number>();
+  if (q.interactionType === 'choice') {
+    for (const id of q.labels.keys()) counts.set(id, 0);
+    for (const r of responses) for (const part of r ? r.split('[,]') : []) counts.set(part, (counts.get(part) ?? 0) + 1);
+    return [...counts].map(([response, count]) => ({ response, label: q.labels.get(response) || response, count, correct: correctParts.has(response) }));
+  }
+  const caseMatters = q.correct.some((c) => c.startsWith('{case_matters=true}'));
+  const norm = (s: string) => (q.interactionType === 'fill-in' && !caseMatters ? s.toLowerCase() : s);
+  const correctWhole = new Set(q.correct.map((c) => norm(c.replace(/^\{case_matters=(true|false)\}/, ''))));
+  for (const r of responses) counts.set(norm(r), (counts.get(norm(r)) ?? 0) + 1);
+  const sorted = [...counts].sort((x, y) => y[1] - x[1]);
+  const shown = sorted.slice(0, MAX_DISTINCT).map(([response, count]) => ({ response, label: response, count, correct: correctWhole.has(response) }));
+  const rest = sorted.slice(MAX_DISTINCT).reduce((t, [, c]) => t + c, 0);
+  if (rest) shown.push({ response: '', label: `(${sorted.length - MAX_DISTINCT} other answers)`, count: rest, correct: false });
+  return shown;
+}

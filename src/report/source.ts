@@ -1,0 +1,182 @@
+// Where statements come from: an export file (a JSON array or one statement per line),
+// read as a stream, or an xAPI LRS paged through with `more`. Both yield parsed
+// statements one at a time so the aggregation never holds more than one page.
+import { createReadStream } from 'node:fs';
+import { CoursepackError, problem } from '../errors.ts';
+
+export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Progress {
+  read: number;
+  /** Total when the source knows it (file size in bytes for files is not a statement count, so undefined). */
+  bytesRead?: number;
+  bytesTotal?: number;
+}
+
+/**
+ * Statements from a file: a JSON array (possibly huge: split on top-level elements
+ * without parsing the whole text) or NDJSON (one statement per line; blank lines skipped).
+ */
+export async function* readStatementsFile(path: string, onProgress?: (p: Progress) => void): AsyncGenerator<Json> {
+  const { size } = await import('node:fs/promises').then((fs) => fs.stat(path)).catch((e: NodeJS.ErrnoException) => {
+    throw new CoursepackError(problem('REPORT_INPUT', `cannot read ${path}: ${e.code ?? e.message}`, { file: path, hint: 'give an NDJSON or JSON-array export of statements' }));
+  });
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let mode: 'unknown' | 'array' | 'lines' = 'unknown';
+  let buf = '';
+  let line = 1;
+  let read = 0;
+  let bytes = 0;
+  // Array-mode scanner state: depth inside the current element, string/escape flags.
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let start = -1;
+  let ended = false;
+  let scanFrom = 0;
+  const parse = (text: string, at: number): Json => {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new CoursepackError(problem('REPORT_INPUT', `not valid JSON: ${(e as Error).message}`, { file: path, line: at, hint: 'each line must be one statement (NDJSON), or the file one JSON array' }));
+    }
+  };
+  for await (const chunk of stream as AsyncIterable<string>) {
+    bytes += Buffer.byteLength(chunk);
+    buf += chunk;
+    if (mode === 'unknown') {
+      const t = buf.trimStart();
+      if (!t) continue;
+      mode = t[0] === '[' ? 'array' : 'lines';
+      if (mode === 'array') {
+        buf = t.slice(1);
+      }
+    }
+    const out: Json[] = [];
+    if (mode === 'lines') {
+      let nl: number;
+      let from = 0;
+      while ((nl = buf.indexOf('\n', from)) !== -1) {
+        const text = buf.slice(from, nl).trim();
+        if (text) out.push(parse(text, line));
+        line++;
+        from = nl + 1;
+      }
+      buf = buf.slice(from);
+    } else {
+      let consumed = 0;
+      // Resume scanning where the last chunk stopped (the scanner state carries over).
+      let i = scanFrom;
+      for (; i < buf.length; i++) {
+        const c = buf.charCodeAt(i);
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === 92) escaped = true;
+          else if (c === 34) inString = false;
+          continue;
+        }
+        if (c === 34) {
+          if (depth === 0) throw new CoursepackError(problem('REPORT_INPUT', 'a JSON array of statements must hold only objects', { file: path }));
+          inString = true;
+        } else if (c === 123 || c === 91) {
+          if (start === -1) start = i;
+          depth++;
+        } else if (c === 125 || c === 93) {
+          if (depth === 0 && c === 93) {
+            ended = true;
+            consumed = i + 1;
+            break;
+          }
+          depth--;
+          if (depth === 0 && start !== -1) {
+            out.push(parse(buf.slice(start, i + 1), 0));
+            start = -1;
+            consumed = i + 1;
+          }
+        } else if (c === 44 && depth === 0) {
+          consumed = i + 1;
+        } else if (c > 32 && start === -1 && depth === 0) {
+          throw new CoursepackError(problem('REPORT_INPUT', 'a JSON array of statements must hold only objects', { file: path }));
+        }
+      }
+      if (start !== -1) {
+        buf = buf.slice(start);
+        scanFrom = i - start;
+        start = 0;
+      } else {
+        buf = buf.slice(consumed > 0 ? consumed : i);
+        scanFrom = 0;
+      }
+      if (ended) buf = '';
+    }
+    for (const s of out) {
+      read++;
+      yield s;
+    }
+    onProgress?.({ read, bytesRead: bytes, bytesTotal: size });
+    if (ended) break;
+  }
+  if (mode === 'lines' && buf.trim()) {
+    read++;
+    yield parse(buf.trim(), line);
+  }
+  if (mode === 'array' && !ended) {
+    throw new CoursepackError(problem('REPORT_INPUT', 'the JSON array of statements is not closed (truncated file?)', { file: path }));
+  }
+  onProgress?.({ read, bytesRead: bytes, bytesTotal: size });
+}
+
+export interface LrsSourceOptions {
+  /** The xAPI endpoint, e.g. http://127.0.0.1:8420/xapi/ */
+  endpoint: string;
+  /** `key:secret` (HTTP Basic). */
+  key: string;
+  /** Restrict to statements about this activity or with it in context (the course IRI). */
+  activity?: string;
+  /** Only statements stored after this (ISO 8601); a safe pre-filter for a timestamp filter. */
+  since?: string;
+  limit?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Statements from an LRS: GET /statements (ascending, related_activities for the course)
+ * then each `more` link until it is empty. Voided statements are not returned by a
+ * conformant LRS; voiding statements are, and the aggregation handles them.
+ */
+export async function* readStatementsLrs(o: LrsSourceOptions, onProgress?: (p: Progress) => void): AsyncGenerator<Json> {
+  const f = o.fetch ?? fetch;
+  const base = o.endpoint.endsWith('/') ? o.endpoint : `${o.endpoint}/`;
+  const q = new URLSearchParams({ ascending: 'true', limit: String(o.limit ?? 0) });
+  if (o.activity) {
+    q.set('activity', o.activity);
+    q.set('related_activities', 'true');
+  }
+  if (o.since) q.set('since', o.since);
+  let url: string | null = `${base}statements?${q}`;
+  const auth = `Basic ${Buffer.from(o.key).toString('base64')}`;
+  let read = 0;
+  while (url) {
+    let res: Response;
+    try {
+      res = await f(url, { headers: { authorization: auth, 'x-experience-api-version': '1.0.3', accept: 'application/json' } });
+    } catch (e) {
+      throw new CoursepackError(problem('REPORT_LRS', `cannot reach the LRS at ${base}: ${(e as Error).message}`, { hint: 'check --lrs (the xAPI endpoint, ending in /xapi/) and that the LRS is running' }));
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      throw new CoursepackError(
+        problem('REPORT_LRS', `the LRS answered ${res.status} to GET statements: ${text.slice(0, 200)}`, {
+          hint: res.status === 401 || res.status === 403 ? 'use a key with the statements:read scope (not --write-only): --key key:secret' : 'check the endpoint and filters',
+        }),
+      );
+    }
+    const body = (await res.json()) as { statements?: Json[]; more?: string };
+    for (const s of body.statements ?? []) {
+      read++;
+      yield s;
+    }
+    onProgress?.({ read });
+    url = body.more ? new URL(body.more, base).toString() : null;
+  }
+}
