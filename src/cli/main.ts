@@ -8,6 +8,7 @@ Usage:
   coursepack preview [course-dir] [--target scorm12] [--port N] [--no-open]
   coursepack lrs [--db path|postgres://…] [--host 127.0.0.1] [--port 8420]
   coursepack lrs key create|list|revoke …
+  coursepack report --lrs <endpoint> --key <key:secret> | --from statements.ndjson [--course IRI | course-dir] [--since …] [--until …] [--out output/report]
   coursepack help
 
 Run 'coursepack <command> --help' for a command's options.`;
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'lrs':
       return (await import('./lrs.ts')).runLrs(rest);
     case 'preview': return (await import('./preview.ts')).runPreview(rest);
+    case 'report': return (await import('./report.ts')).runReport(rest);
     case undefined:
     case 'help':
     case '--help':
