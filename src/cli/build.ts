@@ -5,6 +5,7 @@ import { buildCourse, type BuildReport } from '../package/build.ts';
 import { TARGET_IDS, type TargetId } from '../package/targets.ts';
 import { formatBytes, plural, printProblems, problemsOf } from './output.ts';
 import type { Problem } from '../errors.ts';
+import type { LrsSettings } from '../course/types.ts';
 
 const HELP = `Usage: coursepack build [course-dir] [options]
 
@@ -14,6 +15,10 @@ against the official schemas before anything is written.
 Options:
   --target <t>   xapi | cmi5 | scorm12 | web | all (default: all); may be repeated or comma-separated
   --out <dir>    output folder (default: output)
+  --lrs-endpoint <url>          the scorm12 package also sends xAPI statements to this LRS
+                                (overrides course.yaml lrs; https, or http on 127.0.0.1/localhost)
+  --lrs-key <key:secret>        the LRS key it sends them with: write-only, limited to the course IRI
+  --allow-embedded-credentials  build even with a key that can read or is not limited (prints what it exposes)
   --json         print the result as one JSON object
   -h, --help     show this help
 
@@ -33,6 +38,7 @@ export function parseTargets(values: string[] | undefined): TargetId[] {
 export async function runBuild(argv: string[]): Promise<number> {
   let args;
   let targets: TargetId[];
+  let lrs: LrsSettings | undefined;
   try {
     args = parseArgs({
       args: argv,
@@ -41,11 +47,15 @@ export async function runBuild(argv: string[]): Promise<number> {
         target: { type: 'string', multiple: true },
         out: { type: 'string', default: 'output' },
         json: { type: 'boolean', default: false },
+        'lrs-endpoint': { type: 'string' },
+        'lrs-key': { type: 'string' },
+        'allow-embedded-credentials': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
     if (args.positionals.length > 1) throw new Error(`expected at most one course folder, got ${args.positionals.length}`);
     targets = parseTargets(args.values.target);
+    lrs = lrsOption(args.values['lrs-endpoint'], args.values['lrs-key'], args.values['allow-embedded-credentials']);
   } catch (err) {
     console.error(`coursepack build: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -62,6 +72,7 @@ export async function runBuild(argv: string[]): Promise<number> {
       courseDir,
       outDir: args.values.out,
       targets,
+      ...(lrs ? { lrs } : {}),
       onProgress: json ? undefined : (m) => process.stderr.write(`  ${m}\n`),
     });
     if (json) console.log(JSON.stringify(jsonReport(report, []), null, 2));
@@ -76,6 +87,26 @@ export async function runBuild(argv: string[]): Promise<number> {
     }
     return problems.some((p) => p.code === 'INTERNAL') ? 70 : 1;
   }
+}
+
+/** --lrs-endpoint and --lrs-key go together; the key is KEY:SECRET as `lrs key create` prints it. */
+export function lrsOption(endpoint: string | undefined, key: string | undefined, allow: boolean): LrsSettings | undefined {
+  if (!endpoint && !key) return undefined;
+  if (!endpoint || !key) throw new Error('--lrs-endpoint and --lrs-key must be given together');
+  const at = key.indexOf(':');
+  if (at < 1 || at === key.length - 1) throw new Error('--lrs-key must be KEY:SECRET');
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`--lrs-endpoint '${endpoint}' is not a URL`);
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error('--lrs-endpoint must be an https:// address (http:// only for 127.0.0.1 or localhost)');
+  }
+  const href = url.href.endsWith('/') ? url.href : url.href + '/';
+  return { endpoint: href, key: key.slice(0, at), secret: key.slice(at + 1), allowEmbeddedCredentials: allow };
 }
 
 function jsonReport(report: BuildReport | undefined, problems: Problem[]) {

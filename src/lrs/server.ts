@@ -180,6 +180,13 @@ function buildApp(storage: Storage, opts: LrsOptions, homePage: { value: string 
 
   app.get(`${BASE}about`, async (_req, reply) => reply.send({ version: [XAPI_VERSION, '1.0.2', '1.0.1', '1.0.0'], extensions: {} }));
 
+  // Extension resource: a key's own limits, so `coursepack build` can refuse a key that
+  // must not be embedded in a package (src/package/credentials.ts). Only about the caller.
+  app.get(`${BASE}coursepack/key`, async (req, reply) => {
+    const k = req.key!;
+    return reply.send({ key: k.id, name: k.name, scopes: k.scopes, activityPrefix: k.activityPrefix, writeOnly: k.writeOnly });
+  });
+
   const o = {
     storage,
     basePath: BASE,

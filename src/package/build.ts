@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadCourse } from '../course/load.ts';
-import type { Course } from '../course/types.ts';
+import type { Course, LrsSettings } from '../course/types.ts';
+import { checkEmbeddedCredentials } from './credentials.ts';
 import { CoursepackError, problem, type Problem } from '../errors.ts';
 import { renderModule, suspendDataWorstCase } from '../render/index.ts';
 import { runtimeCss, runtimeJs } from '../render/bundle.ts';
@@ -23,6 +24,8 @@ export interface BuildOptions {
   outDir?: string;
   targets: TargetId[];
   onProgress?: (message: string) => void;
+  /** The scorm12 xAPI side channel's LRS, instead of course.yaml's lrs (build --lrs-endpoint/--lrs-key). */
+  lrs?: LrsSettings;
 }
 
 export interface Artifact {
@@ -79,6 +82,14 @@ export async function packageCourse(opts: Omit<BuildOptions, 'outDir'>): Promise
   if (opts.targets.includes('cmi5')) prepareXsd('cmi5');
   progress(`loading ${opts.courseDir}`);
   const { course, warnings } = await loadCourse(opts.courseDir);
+  if (opts.lrs) course.lrs = opts.lrs;
+  // The side channel's key ships in the scorm12 zip: ask the LRS what it can do first.
+  if (course.lrs && opts.targets.includes('scorm12')) {
+    progress(`checking the LRS key for the scorm12 side channel`);
+    const found = await checkEmbeddedCredentials(course);
+    if (found.some((p) => p.severity === 'error')) throw new CoursepackError([...found, ...warnings]);
+    warnings.push(...found);
+  } else if (course.lrs) delete course.lrs;
 
   const modules = course.modules.map((m) => ({
     id: m.id,

@@ -12,7 +12,8 @@ describe('docs/errors.md', () => {
   it('documents every code the build itself raises', () => {
     const build = readFileSync(new URL('../../../src/package/build.ts', import.meta.url), 'utf8');
     const cli = readFileSync(new URL('../../../src/cli/output.ts', import.meta.url), 'utf8');
-    const raised = new Set([...`${build}\n${cli}`.matchAll(/(?:problem\(\s*|code: )'([A-Z_]+)'/g)].map((m) => m[1]));
+    const credentials = readFileSync(new URL('../../../src/package/credentials.ts', import.meta.url), 'utf8');
+    const raised = new Set([...`${build}\n${cli}\n${credentials}`.matchAll(/(?:problem\(\s*|code: )'([A-Z_]+)'/g)].map((m) => m[1]));
     expect([...raised].sort()).toEqual(Object.keys(BUILD_CODES).sort());
   });
 });
