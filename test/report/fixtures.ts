@@ -3,6 +3,8 @@
 // for `classStatements()` are worked out by hand in report.test.ts.
 import * as P from '../../src/xapi/profile.ts';
 import type { QuestionInput, Session, Statement } from '../../src/xapi/profile.ts';
+import type { Answer } from '../../src/runtime/suspend-data.ts';
+export type { Answer };
 
 export const IRI = 'https://example.org/courses/consent';
 export const COURSE = { iri: IRI, title: 'Consent', version: '1.0.0', language: 'en' };
@@ -47,7 +49,7 @@ const reg = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0'
 /** One learner's attempt: pages with seconds, answers, then completion and a judgement. */
 function attempt(
   s: ReturnType<typeof session>,
-  o: { pages: number[]; answers: Array<[QuestionInput, P.Answer]>; score?: number; passMark?: number },
+  o: { pages: number[]; answers: Array<[QuestionInput, Answer]>; score?: number; passMark?: number },
 ): Statement[] {
   const out: Statement[] = [P.initialized(s)];
   o.pages.forEach((sec, i) => {

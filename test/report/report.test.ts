@@ -9,6 +9,7 @@ import * as P from '../../src/xapi/profile.ts';
 import { createAggregator } from '../../src/report/aggregate.ts';
 import { buildReport, writeReport } from '../../src/report/index.ts';
 import { renderHtml } from '../../src/report/html.ts';
+import type { Answer } from './fixtures.ts';
 import { classStatements, COURSE, HOSTILE, IRI, nextId, PAGES, Q1, Q2, Q3, QUIZ, reg, session, voiding } from './fixtures.ts';
 
 const json = (x: unknown) => JSON.parse(JSON.stringify(x));
@@ -212,7 +213,7 @@ describe('question statistics against an independent computation', () => {
       // q4 is answered right more often by weaker learners: negative discrimination
       const p = k === 3 ? 1 - ability : k === 0 ? 0.97 : ability;
       const right = rand() < p;
-      const answer: P.Answer = q.type === 'single-choice' ? (right ? 1 : 0) : q.type === 'multiple-response' ? (right ? [0, 2] : [1]) : k === 3 ? right : right;
+      const answer: Answer = q.type === 'single-choice' ? (right ? 1 : 0) : q.type === 'multiple-response' ? (right ? [0, 2] : [1]) : k === 3 ? right : right;
       statements.push(P.answeredQuestion(s, QUIZ, q, answer));
       row.push(right ? q.weighting : 0);
     });
