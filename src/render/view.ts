@@ -58,7 +58,7 @@ function hasGlossary(m: Module): boolean {
 
 export type Target = 'scorm12' | 'web' | 'xapi' | 'cmi5';
 
-/** Comments can go somewhere: an address for email, or through the LMS (cmi.comments; a commented statement for xapi/cmi5). */
+/** Comments can go somewhere: an address for email, cmi.comments, a commented statement or a webhook. */
 function hasFeedback(course: Course, target: Target): boolean {
   return !!course.feedback.email || commentForm(course, target);
 }
@@ -84,9 +84,9 @@ function sideChannel(course: Course, target: Target): ModuleData['sideChannel'] 
   };
 }
 
-/** The author's `scormComments` sends comments through the learning system: cmi.comments in SCORM, a commented statement to the LRS for xapi and cmi5. */
+/** The author's `scormComments`: cmi.comments, which only SCORM has (xapi/cmi5 comments follow feedback.xapi). */
 function commentsToLms(course: Course, target: Target): boolean {
-  return course.feedback.scormComments && target !== 'web';
+  return course.feedback.scormComments && target === 'scorm12';
 }
 
 export function viewIds(course: Course, module: Module, target: Target): string[] {

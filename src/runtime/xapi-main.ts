@@ -14,6 +14,7 @@ import { loadRemote, xapiStore, PROGRESS_STATE_ID, type RemoteState } from './xa
 import { createReporter } from './xapi-reporter.ts';
 import { onPrint } from './print-signal.ts';
 import { createOutbox } from '../xapi/outbox.ts';
+import { createFeedback, type Learner } from './feedback.ts';
 import type { Session } from '../xapi/profile.ts';
 
 const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
@@ -73,7 +74,8 @@ export async function startXapi(data: ModuleData): Promise<void> {
     });
     info.state = problem ? 'error' : 'offline';
     if (problem) info.error = problem;
-    ui = startUi(data, createTracker(data, store));
+    const tracker = createTracker(data, store);
+    ui = startUi(data, tracker, createFeedback({ data, tracker, ...(local ? { storage: local } : {}) }));
     finishStart(refresh, store);
     return;
   }
@@ -160,7 +162,14 @@ export async function startXapi(data: ModuleData): Promise<void> {
   });
   onPrint(() => reporter.printed());
 
-  ui = startUi(data, reporter.tracker);
+  // The feedback hook (feedback.ts) decides the destinations; its xAPI one is the reporter's commented statement.
+  const actor = launch.actor as { name?: string; mbox?: string; account?: { name: string } };
+  const learner: Learner = {};
+  if (actor.name) learner.name = actor.name;
+  const learnerId = actor.account?.name ?? actor.mbox;
+  if (learnerId) learner.id = learnerId;
+  const feedback = createFeedback({ data, tracker: reporter.tracker, learner: () => learner, ...(local ? { storage: local } : {}) });
+  ui = startUi(data, reporter.tracker, feedback);
   finishStart(refresh, store);
 
   const returnURL = cmi5?.returnURL;

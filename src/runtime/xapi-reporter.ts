@@ -191,7 +191,8 @@ export function createReporter(o: ReporterOptions): Reporter {
       quizDone(q.quiz);
       afterChange();
     },
-    // The comment goes to the LRS as a commented statement (rating as its extension), not to cmi.comments.
+    // feedback.ts hands the comment here when the author sends comments as statements (feedback.xapi):
+    // a commented statement with the rating as its extension, read from the form itself.
     comment(text) {
       if (finished) return false;
       const form = o.feedbackForm?.();

@@ -2,7 +2,7 @@
 // LMS (test/helpers/cmi5-launcher.ts) that plays the LMS part against the embedded LRS.
 // Test names carry the @cmi5/requirements ids they cover; docs/cmi5.md lists them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -32,7 +32,12 @@ let data: ModuleData;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cp-e2e-cmi5-'));
-  const report = await buildCourse({ courseDir: 'course', outDir: dir, targets: ['cmi5'] });
+  // The example course, with comments sent as commented statements (feedback.xapi).
+  const courseDir = join(dir, 'course');
+  await cp('course', courseDir, { recursive: true });
+  const yaml = await readFile(join(courseDir, 'course.yaml'), 'utf8');
+  await writeFile(join(courseDir, 'course.yaml'), yaml.replace(/^(\s+)scormComments: true$/m, '$1scormComments: true\n$1xapi: true'));
+  const report = await buildCourse({ courseDir, outDir: dir, targets: ['cmi5'] });
   const files = filesFromZip(await readFile(report.artifacts[0]!.path));
   const xml = files.get('cmi5.xml')!.toString();
   auUrl = /<url>([^<]+)<\/url>/.exec(xml)![1]!;

@@ -3,7 +3,7 @@
 // page with endpoint, auth, actor, registration and activity_id in the query string —
 // reporting to the embedded LRS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -33,7 +33,12 @@ let courseIri: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cp-e2e-xapi-'));
-  const report = await buildCourse({ courseDir: 'course', outDir: dir, targets: ['xapi'] });
+  // The example course, with comments sent as commented statements (feedback.xapi).
+  const courseDir = join(dir, 'course');
+  await cp('course', courseDir, { recursive: true });
+  const yaml = await readFile(join(courseDir, 'course.yaml'), 'utf8');
+  await writeFile(join(courseDir, 'course.yaml'), yaml.replace(/^(\s+)scormComments: true$/m, '$1scormComments: true\n$1xapi: true'));
+  const report = await buildCourse({ courseDir, outDir: dir, targets: ['xapi'] });
   const files = filesFromZip(await readFile(report.artifacts[0]!.path));
   courseIri = /<activity id="([^"]+)"/.exec(files.get('tincan.xml')!.toString())![1]!;
   const moduleIndex = [...files.keys()].find((k) => /^[^/]+\/index\.html$/.test(k))!;
