@@ -144,8 +144,8 @@ export function createFeedback(o: FeedbackOptions): Feedback {
     }
   };
 
-  const flushNow = async (): Promise<void> => {
-    const due = load().filter((e) => e.next <= now());
+  const flushNow = async (all: boolean): Promise<void> => {
+    const due = load().filter((e) => all || e.next <= now());
     const outcomes = await Promise.all(due.map(async (e) => [e.id, await sendOne(e)] as const));
     const result = new Map(outcomes);
     // Re-read: a comment submitted while these were in flight must not be lost.
@@ -160,17 +160,17 @@ export function createFeedback(o: FeedbackOptions): Feedback {
     save(q);
   };
 
-  const flush = (): Promise<void> => {
+  const flush = (all = false): Promise<void> => {
     if (!hook) return Promise.resolve();
-    sending ??= flushNow().finally(() => {
+    sending ??= flushNow(all).finally(() => {
       sending = null;
       schedule();
     });
     return sending;
   };
 
-  // Payloads an earlier launch could not deliver go out now.
-  if (hook) setTimeout(() => void flush(), 0);
+  // Payloads an earlier launch could not deliver go out now, whatever their back-off said.
+  if (hook) setTimeout(() => void flush(true), 0);
 
   return {
     submit(e) {
@@ -207,6 +207,6 @@ export function createFeedback(o: FeedbackOptions): Feedback {
       return { kept, mailto };
     },
     pending: () => load().length,
-    flush,
+    flush: () => flush(),
   };
 }
