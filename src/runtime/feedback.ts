@@ -180,7 +180,8 @@ export function createFeedback(o: FeedbackOptions): Feedback {
       const text = (rating ? `Rating ${rating}/5. ` : '') + comment;
       const line = `[${o.data.moduleId}] ${text}`;
       if (o.data.target === 'xapi' || o.data.target === 'cmi5') {
-        // There the reporter's tracker turns comment() into the commented statement (xapi-reporter.ts).
+        // There the reporter's tracker turns comment() into the commented statement (xapi-reporter.ts);
+        // scormComments is false on these pages (cmi.comments is SCORM's).
         if ((fb.scormComments || fb.xapi) && o.tracker.comment(line)) kept.push('xapi');
       } else {
         if (fb.scormComments && o.tracker.comment(line)) kept.push('scormComments');
