@@ -49,8 +49,8 @@ interface Storage {
 export interface FeedbackOptions {
   data: ModuleData;
   tracker: Tracker;
-  /** Sends the xAPI commented statement; absent when the launch has no LRS. */
-  commented?: (e: FeedbackEntry) => void;
+  /** Sends the xAPI commented statement; false (or absent) when there is no LRS to send it to (yet). */
+  commented?: (e: FeedbackEntry) => boolean | void;
   learner?: () => Learner;
   storage?: Storage;
   fetch?: typeof fetch;
@@ -185,8 +185,7 @@ export function createFeedback(o: FeedbackOptions): Feedback {
         if ((fb.scormComments || fb.xapi) && o.tracker.comment(line)) kept.push('xapi');
       } else {
         if (fb.scormComments && o.tracker.comment(line)) kept.push('scormComments');
-        if (fb.xapi && o.commented && o.tracker.mode() !== 'review') {
-          o.commented(rating === undefined ? { comment } : { comment, rating });
+        if (fb.xapi && o.commented && o.tracker.mode() !== 'review' && o.commented(rating === undefined ? { comment } : { comment, rating }) !== false) {
           kept.push('xapi');
         }
       }

@@ -9,7 +9,7 @@ import { startUi, type Ui } from './ui.ts';
 import { startXapi } from './xapi-main.ts';
 import { announcePrints } from './print-signal.ts';
 import { createFeedback, type Learner } from './feedback.ts';
-import { startSideChannel } from './side-channel.ts';
+import { forwardingTracker, startSideChannel, type SideChannel } from './side-channel.ts';
 
 const UNSAVED = 'Progress may not be saved right now. You can keep working; we will keep trying.';
 const NO_LMS = 'No learning system was found, so progress may not be saved there. It is kept in this browser.';
@@ -60,21 +60,27 @@ function start(): void {
     base = modeNotice(tracker);
     baseTone = 'info';
   }
-  // The xAPI side channel (course.yaml lrs) wraps the tracker so the same events also become statements.
+  // The xAPI side channel (course.yaml lrs) wraps the tracker so the same events also become
+  // statements; with an LMS reached late it starts once the LMS names the learner.
   const local = browserStorage();
-  const side = data.target === 'scorm12' && local ? startSideChannel(data, tracker, api, local) : null;
-  const uiTracker = side?.tracker ?? tracker;
+  let side: SideChannel | null = null;
+  const startSide = (a: Scorm12Api | null): void => {
+    if (!side && data.sideChannel && local) side = startSideChannel(data, tracker, a, local);
+  };
+  startSide(api);
+  const uiTracker = forwardingTracker(() => side?.tracker ?? tracker);
   const feedback = createFeedback({
     data,
     tracker: uiTracker,
-    ...(side ? { commented: side.commented } : {}),
-    learner: () => side?.learner ?? lmsLearner(api),
+    commented: (e) => (side ? (side.commented(e), true) : false),
+    learner: () => side?.learner ?? lmsLearner(api ?? findApi(window)),
     ...(local ? { storage: local } : {}),
   });
   ui = startUi(data, uiTracker, feedback);
   // An LMS reached late (refused LMSInitialize, or an API found later): show the merged
   // progress and say how this launch records, as a launch that reached it at once would.
   tracker.whenMerged(() => {
+    startSide(api ?? findApi(window));
     base = modeNotice(tracker);
     baseTone = 'info';
     ui?.refresh();

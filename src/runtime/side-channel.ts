@@ -111,3 +111,31 @@ export function startSideChannel(data: ModuleData, tracker: Tracker, api: Scorm1
     outbox,
   };
 }
+
+/**
+ * A tracker that forwards to whichever tracker `current()` returns, so the UI can start
+ * with the plain tracker and report through the side channel once an LMS reached late
+ * (an API found after launch, or LMSInitialize accepted on a retry) names the learner.
+ */
+export function forwardingTracker(current: () => Tracker): Tracker {
+  return {
+    get state() {
+      return current().state;
+    },
+    get resumed() {
+      return current().resumed;
+    },
+    mode: () => current().mode(),
+    credit: () => current().credit(),
+    show: (v) => current().show(v),
+    answer: (i, a, ms) => current().answer(i, a, ms),
+    reflect: (i, t) => current().reflect(i, t),
+    comment: (t) => current().comment(t),
+    status: () => current().status(),
+    recordedScore: () => current().recordedScore(),
+    ping: () => current().ping(),
+    attach: (st) => current().attach(st),
+    whenMerged: (l) => current().whenMerged(l),
+    finish: () => current().finish(),
+  };
+}

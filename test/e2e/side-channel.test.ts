@@ -206,6 +206,26 @@ describe('scorm12 xAPI side channel', () => {
     expect([...regs][0]).not.toBe(first);
   });
 
+  it('an LMS API that appears only after launch: the side channel starts once it names the learner', async () => {
+    const before = (await statements()).length;
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(lms.launchUrl({ pkg: 'side', href, cmi: { core: { entry: 'ab-initio', student_id: 'bo-7', student_name: 'Late, Bo' } }, apiDelayMs: 1500 }));
+    const frame = await scoFrame(page);
+    await page.waitForFunction(() => (window as any).__lms.initialised > 0, undefined, { timeout: 10000 });
+    await frame.click('#cp-next');
+    await leave(page);
+    await page.close();
+    const all = await until(statements, (s) => s.slice(before).some((x) => x.actor.account?.name === 'bo-7' && x.verb.id.endsWith('/terminated')));
+    const bo = all.slice(before).filter((s) => s.actor.account?.name === 'bo-7');
+    const verbs = bo.map((s) => s.verb.id.replace(/^.*\//, ''));
+    expect(verbs[0]).toBe('initialized');
+    expect(verbs).toContain('experienced');
+    expect(verbs.at(-1)).toBe('terminated');
+    expect(new Set(bo.map((s) => s.context.registration)).size).toBe(1);
+    expect(bo[0]!.actor).toEqual({ objectType: 'Agent', name: 'Late, Bo', account: { homePage: new URL(lrs.endpoint).origin, name: 'bo-7' } });
+  });
+
   it('the package carries the key it was built with (and the scanner finds it)', () => {
     const found = credentialLike(packageFiles);
     const basic = Buffer.from(`${key.key}:${key.secret}`).toString('base64');

@@ -89,7 +89,7 @@ describe('feedback destinations', () => {
   it('appends to cmi.comments, hands the entry to the xAPI sender and offers mailto with the text', () => {
     const { data, lms, tracker } = setup({ scormComments: true, xapi: true }, {}, true);
     const sent: FeedbackEntry[] = [];
-    const fb = createFeedback({ data, tracker, commented: (e) => sent.push(e) });
+    const fb = createFeedback({ data, tracker, commented: (e) => void sent.push(e) });
     const r = fb.submit({ comment: '  Good & <b>bold</b>  ', rating: 5 });
     expect(r.kept).toEqual(['scormComments', 'xapi']);
     expect(sent).toEqual([{ comment: 'Good & <b>bold</b>', rating: 5 }]);
@@ -114,7 +114,7 @@ describe('feedback destinations', () => {
     const { data, tracker } = setup({ scormComments: false, xapi: true }, { 'cmi.core.lesson_mode': 'review' }, true);
     expect(data.feedback.xapi).toBe(true);
     const sent: FeedbackEntry[] = [];
-    expect(createFeedback({ data, tracker, commented: (e) => sent.push(e) }).submit({ comment: 'x' }).kept).toEqual([]);
+    expect(createFeedback({ data, tracker, commented: (e) => void sent.push(e) }).submit({ comment: 'x' }).kept).toEqual([]);
     expect(sent).toEqual([]);
   });
 });
