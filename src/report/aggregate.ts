@@ -1,8 +1,10 @@
-// The one streaming pass over statements: each statement updates small per-attempt
-// (registration), per-page and per-question aggregates and is then dropped, so memory
-// grows with learners, attempts and questions, not with the statement count (apart from
-// the 8-byte fingerprint per statement id that finds duplicate deliveries, see idset.ts).
-// `finish()` turns the aggregates into the Report figures.
+// The one streaming pass over statements: each statement updates its attempt's
+// (registration's) small aggregates and is then dropped, so memory grows with learners,
+// attempts and questions, not with the statement count (apart from the 12-byte id
+// fingerprint per statement that finds duplicate deliveries, see idset.ts). Every figure
+// is computed from the attempts in `finish()`, so a voiding statement that arrives after
+// its target only spoils that one attempt: `rebuild()` clears the spoilt attempts and a
+// second read of the source refills just them (a file reader skips other lines unparsed).
 import { createHmac } from 'node:crypto';
 import { createIdSet } from './idset.ts';
 import type { Json } from './source.ts';
@@ -43,6 +45,8 @@ export interface AggregateOptions {
 
 interface Attempt {
   learner: number;
+  /** Position in attemptList (what the id set remembers per statement). */
+  index: number;
   first: number;
   last: number;
   /** page index → ms on the page */
@@ -52,8 +56,13 @@ interface Attempt {
   completed: Map<string, number>;
   /** module id → latest pass/fail */
   judged: Map<string, { at: number; success: boolean; score: number | null }>;
-  /** question index → latest answer */
-  answers: Map<number, { at: number; score: number; max: number; response: string }>;
+  /** question index → latest answer, and how many answers were sent */
+  answers: Map<number, { at: number; score: number; max: number; response: string; n: number }>;
+  comments?: FeedbackComment[];
+  printed: number;
+  /** glossary term id → look-ups; reflection id → responses */
+  glossary?: Map<string, number>;
+  reflections?: Map<string, number>;
 }
 
 interface PageInfo {
@@ -61,8 +70,6 @@ interface PageInfo {
   module: string;
   title: string;
   order: number;
-  rankSum: number;
-  rankCount: number;
 }
 
 interface QuestionInfo {
@@ -72,7 +79,6 @@ interface QuestionInfo {
   interactionType: string;
   correct: string[];
   labels: Map<string, string>;
-  answers: number;
   order: number;
 }
 
@@ -102,9 +108,10 @@ function actorLabel(a: Json): string {
 
 export interface Aggregator {
   add(statement: Json): void;
-  /** True when a voiding statement arrived after its target was counted: run again with `voidedIds()`. */
-  readonly needsSecondPass: boolean;
-  voidedIds(): string[];
+  /** Registrations (lower-case) spoilt by a voiding statement that came after its target. */
+  spoilt(): string[];
+  /** Clears the spoilt attempts; afterwards add() takes only their statements (read the source again). */
+  rebuild(): void;
   counts(): ReportCounts;
   finish(): Report;
 }
@@ -115,22 +122,22 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
   const untilMs = o.until?.getTime() ?? Infinity;
   const seen = createIdSet();
   const voided = new Set<string>([...(o.voided ?? [])].map(lower));
-  let lateVoid = false;
+  const spoilt = new Set<number>();
+  let rebuilding: { seen: ReturnType<typeof createIdSet>; regs: Set<string> } | null = null;
   const counts: ReportCounts = { read: 0, used: 0, duplicates: 0, voided: 0, voiding: 0, otherCourse: 0, outsideDates: 0, ignored: 0 };
 
   const learnerIndex = new Map<string, number>();
   const learnerNames: string[] = [];
   const attempts = new Map<string, Attempt>();
+  const attemptList: Attempt[] = [];
+  const attemptKeys: string[] = [];
   const pages = new Map<string, number>();
   const pageInfo: PageInfo[] = [];
   const questions = new Map<string, number>();
   const questionInfo: QuestionInfo[] = [];
   const modulesSeen = new Map<string, string>();
-  const ratings = [0, 0, 0, 0, 0];
-  const comments: FeedbackComment[] = [];
-  let printed = 0;
-  const glossary = new Map<string, { term: string; views: number }>();
-  const reflections = new Map<string, { title: string; responses: number }>();
+  const glossaryTerms = new Map<string, string>();
+  const reflectionTitles = new Map<string, string>();
 
   // Seed page and question order from the course folder, so the funnel is in course order.
   if (o.outline) {
@@ -147,7 +154,7 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
     if (i === undefined) {
       i = pageInfo.length;
       pages.set(id, i);
-      pageInfo.push({ id, module, title: title || id, order: i, rankSum: 0, rankCount: 0 });
+      pageInfo.push({ id, module, title: title || id, order: i });
     } else if (!pageInfo[i]!.title && title) pageInfo[i]!.title = title;
     return i;
   }
@@ -157,7 +164,7 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
     if (i === undefined) {
       i = questionInfo.length;
       questions.set(id, i);
-      questionInfo.push({ id, quiz, title: title || id, interactionType: '', correct: [], labels: new Map(), answers: 0, order: i });
+      questionInfo.push({ id, quiz, title: title || id, interactionType: '', correct: [], labels: new Map(), order: i });
     }
     return i;
   }
@@ -173,16 +180,27 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
     return i;
   }
 
-  function attemptOf(s: Json, at: number): Attempt {
-    const learner = learnerOf(s.actor);
-    const reg = lower(s.context?.registration) || `no-registration:${learner}`;
+  const emptyAttempt = (learner: number, index: number): Attempt => ({
+    learner,
+    index,
+    first: Infinity,
+    last: -Infinity,
+    pages: new Map(),
+    activeMs: 0,
+    completed: new Map(),
+    judged: new Map(),
+    answers: new Map(),
+    printed: 0,
+  });
+
+  function attemptOf(reg: string, learner: number): Attempt {
     let a = attempts.get(reg);
     if (!a) {
-      a = { learner, first: at, last: at, pages: new Map(), activeMs: 0, completed: new Map(), judged: new Map(), answers: new Map() };
+      a = emptyAttempt(learner, attemptList.length);
       attempts.set(reg, a);
+      attemptList.push(a);
+      attemptKeys.push(reg);
     }
-    if (at < a.first) a.first = at;
-    if (at > a.last) a.last = at;
     return a;
   }
 
@@ -197,74 +215,85 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
   }
 
   function add(s: Json): void {
-    counts.read++;
+    if (!rebuilding) counts.read++;
     if (!s || typeof s !== 'object' || !s.verb || !s.object) {
-      counts.ignored++;
+      if (!rebuilding) counts.ignored++;
       return;
     }
     const id = lower(s.id);
     if (s.verb.id === V.voided && s.object.objectType === 'StatementRef') {
+      if (rebuilding) return;
       counts.voiding++;
       const target = lower(s.object.id);
       if (!voided.has(target)) {
         voided.add(target);
-        if (seen.has(target)) lateVoid = true;
+        const spoiltAttempt = seen.get(target);
+        if (spoiltAttempt >= 0) {
+          // Already counted: its attempt is rebuilt from a second read without it.
+          spoilt.add(spoiltAttempt);
+          counts.used--;
+          counts.voided++;
+        }
       }
       return;
     }
     if (id && voided.has(id)) {
-      counts.voided++;
+      if (!rebuilding) counts.voided++;
       return;
     }
     if (s.object.objectType && s.object.objectType !== 'Activity') {
-      counts.ignored++;
+      if (!rebuilding) counts.ignored++;
       return;
     }
     if (!inCourse(String(s.object.id))) {
-      counts.otherCourse++;
+      if (!rebuilding) counts.otherCourse++;
       return;
     }
     const at = Date.parse(s.timestamp ?? s.stored);
     if (!Number.isFinite(at)) {
-      counts.ignored++;
+      if (!rebuilding) counts.ignored++;
       return;
     }
     if (at < sinceMs || at > untilMs) {
-      counts.outsideDates++;
+      if (!rebuilding) counts.outsideDates++;
       return;
     }
-    if (id && !seen.add(id)) {
-      counts.duplicates++;
-      return;
+    const learner = learnerOf(s.actor);
+    const reg = lower(s.context?.registration) || `no-registration:${learner}`;
+    if (rebuilding) {
+      if (!rebuilding.regs.has(reg) || (id && !rebuilding.seen.add(id))) return;
+    } else {
+      if (id && !seen.add(id, attemptOf(reg, learner).index)) {
+        counts.duplicates++;
+        return;
+      }
+      counts.used++;
     }
-    counts.used++;
     const r = s.result ?? {};
     const verb: string = s.verb.id;
     const module = moduleOf(s);
     if (module && !modulesSeen.has(module.replace(/^.*\/modules\//, '')) && verb !== V.voided) {
       modulesSeen.set(decodeURIComponent(module.replace(/^.*\/modules\//, '')), nameOf(s.object?.definition?.type === T_MODULE ? s.object.definition.name : undefined));
     }
-    const a = attemptOf(s, at);
+    const a = attemptOf(reg, learner);
+    if (at < a.first) a.first = at;
+    if (at > a.last) a.last = at;
     const objType = s.object.definition?.type;
     switch (verb) {
       case V.experienced: {
         const p = pageOf(s.object.id, module, nameOf(s.object.definition?.name));
         const ms = parseDuration(r.duration) ?? 0;
-        const before = a.pages.get(p);
-        if (before === undefined) {
-          pageInfo[p]!.rankSum += a.pages.size;
-          pageInfo[p]!.rankCount++;
-        }
-        a.pages.set(p, (before ?? 0) + ms);
+        // Map order is first-visit order: the funnel without a course folder ranks pages by it.
+        a.pages.set(p, (a.pages.get(p) ?? 0) + ms);
         a.activeMs += ms;
         break;
       }
       case V.answered: {
         const def = s.object.definition ?? {};
         if (def.interactionType === 'long-fill-in' || !def.correctResponsesPattern) {
-          const ref = reflections.get(s.object.id) ?? { title: nameOf(def.name) || s.object.id, responses: 0 };
-          ref.responses++;
-          reflections.set(s.object.id, ref);
+          if (!reflectionTitles.has(s.object.id)) reflectionTitles.set(s.object.id, nameOf(def.name) || s.object.id);
+          a.reflections ??= new Map();
+          a.reflections.set(s.object.id, (a.reflections.get(s.object.id) ?? 0) + 1);
           break;
         }
         const quiz = s.context?.contextActivities?.parent?.find((x: Json) => x?.definition?.type === T_QUIZ)?.id ?? s.context?.contextActivities?.parent?.[0]?.id ?? '';
@@ -277,12 +306,13 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
           if (q.title === q.id && nameOf(def.name)) q.title = nameOf(def.name);
           for (const c of [...(def.choices ?? []), ...(def.source ?? []), ...(def.target ?? [])]) q.labels.set(c.id, nameOf(c.description));
         }
-        q.answers++;
         const sc = r.score;
         const max = sc && Number.isFinite(sc.max) ? sc.max - (sc.min ?? 0) : 1;
         const score = sc && Number.isFinite(sc.raw) ? sc.raw - (sc.min ?? 0) : r.success ? 1 : 0;
         const prev = a.answers.get(qi);
-        if (!prev || prev.at <= at) a.answers.set(qi, { at, score, max, response: String(r.response ?? '') });
+        const n = (prev?.n ?? 0) + 1;
+        if (!prev || prev.at <= at) a.answers.set(qi, { at, score, max, response: String(r.response ?? ''), n });
+        else prev.n = n;
         break;
       }
       case V.completed:
@@ -300,8 +330,7 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
       case V.commented: {
         const rating = Number(r.extensions?.[RATING]);
         const ok = Number.isInteger(rating) && rating >= 1 && rating <= 5;
-        if (ok) ratings[rating - 1]!++;
-        comments.push({
+        (a.comments ??= []).push({
           at: new Date(at).toISOString(),
           learner: learnerNames[a.learner]!,
           module: modulesSeen.get(decodeURIComponent(module.replace(/^.*\/modules\//, ''))) || module,
@@ -311,12 +340,12 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
         break;
       }
       case V.printed:
-        printed++;
+        a.printed++;
         break;
       case V.viewed: {
-        const g = glossary.get(s.object.id) ?? { term: nameOf(s.object.definition?.name) || s.object.id, views: 0 };
-        g.views++;
-        glossary.set(s.object.id, g);
+        if (!glossaryTerms.has(s.object.id)) glossaryTerms.set(s.object.id, nameOf(s.object.definition?.name) || s.object.id);
+        a.glossary ??= new Map();
+        a.glossary.set(s.object.id, (a.glossary.get(s.object.id) ?? 0) + 1);
         break;
       }
       case V.initialized:
@@ -324,13 +353,18 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
       case V.terminated:
         break;
       default:
-        counts.ignored++;
+        if (!rebuilding) {
+          counts.ignored++;
+          counts.used--;
+        }
     }
   }
 
+
   function finish(): Report {
     const moduleIds = course ? [...modulesSeen.keys()].map((m) => `${course}/modules/${encodeURIComponent(m)}`) : [];
-    const all = [...attempts.values()];
+    // An attempt left with no statement (all of them voided) is no attempt.
+    const all = attemptList.filter((a) => a.first !== Infinity);
     const isComplete = (a: Attempt) => {
       const need = moduleIds.length ? moduleIds : [...new Set([...a.completed.keys()])];
       return need.length > 0 && need.every((m) => a.completed.has(m));
@@ -361,7 +395,19 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
     const learnerCount = new Set(all.map((a) => a.learner)).size;
 
     // Funnel: pages in course order (course folder), else in the order learners meet them.
-    const orderOf = (p: PageInfo) => (o.outline ? p.order : p.rankCount ? p.rankSum / p.rankCount : Infinity);
+    const rankSum = new Float64Array(pageInfo.length);
+    const rankCount = new Float64Array(pageInfo.length);
+    for (const a of all) {
+      let k = 0;
+      for (const p of a.pages.keys()) {
+        rankSum[p] += k++;
+        rankCount[p]++;
+      }
+    }
+    const orderOf = (p: PageInfo) => {
+      const i = pages.get(p.id)!;
+      return o.outline ? p.order : rankCount[i] ? rankSum[i]! / rankCount[i]! : Infinity;
+    };
     const moduleRank = new Map<string, number>();
     for (const p of pageInfo) if (!moduleRank.has(p.module)) moduleRank.set(p.module, moduleRank.size);
     const ordered = pageInfo.slice().sort((x, y) => moduleRank.get(x.module)! - moduleRank.get(y.module)! || orderOf(x) - orderOf(y) || x.order - y.order);
@@ -411,8 +457,17 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
       };
     });
     learnerRows.sort((x, y) => x.learner.localeCompare(y.learner));
+    const comments = all.flatMap((a) => a.comments ?? []).sort((x, y) => x.at.localeCompare(y.at));
+    const ratings = [0, 0, 0, 0, 0];
+    for (const c of comments) if (c.rating !== null) ratings[c.rating - 1]!++;
     const ratingCount = ratings.reduce((t, x) => t + x, 0);
-    comments.sort((x, y) => x.at.localeCompare(y.at));
+    const sumMaps = (maps: Array<Map<string, number> | undefined>) => {
+      const out = new Map<string, number>();
+      for (const m of maps) if (m) for (const [k, v] of m) out.set(k, (out.get(k) ?? 0) + v);
+      return out;
+    };
+    const glossary = sumMaps(all.map((a) => a.glossary));
+    const reflections = sumMaps(all.map((a) => a.reflections));
 
     return {
       generatedAt: (o.now?.() ?? new Date()).toISOString(),
@@ -438,9 +493,9 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
         ratings: ratings.slice(),
         meanRating: ratingCount ? ratings.reduce((t, x, i) => t + x * (i + 1), 0) / ratingCount : null,
         comments,
-        printed,
-        glossary: [...glossary].map(([id, g]) => ({ id, ...g })).sort((x, y) => y.views - x.views || x.term.localeCompare(y.term)),
-        reflections: [...reflections].map(([id, r]) => ({ id, ...r })),
+        printed: all.reduce((t, a) => t + a.printed, 0),
+        glossary: [...glossary].map(([id, views]) => ({ id, term: glossaryTerms.get(id)!, views })).sort((x, y) => y.views - x.views || x.term.localeCompare(y.term)),
+        reflections: [...reflections].map(([id, responses]) => ({ id, title: reflectionTitles.get(id)!, responses })),
       },
       learners: learnerRows,
     };
@@ -470,7 +525,7 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
           title: q.title,
           interactionType: q.interactionType,
           attempts: finished.length,
-          answers: q.answers,
+          answers: all.reduce((t, a) => t + (a.answers.get(qi)?.n ?? 0), 0),
           maxScore: max,
           facility,
           discrimination,
@@ -485,10 +540,11 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
 
   return {
     add,
-    get needsSecondPass() {
-      return lateVoid;
+    spoilt: () => [...spoilt].map((i) => attemptKeys[i]!),
+    rebuild() {
+      for (const i of spoilt) Object.assign(attemptList[i]!, emptyAttempt(attemptList[i]!.learner, i));
+      rebuilding = { seen: createIdSet(), regs: new Set([...spoilt].map((i) => attemptKeys[i]!)) };
     },
-    voidedIds: () => [...voided],
     counts: () => ({ ...counts }),
     finish,
   };

@@ -11,14 +11,24 @@ export { renderHtml } from './html.ts';
 
 export type StatementSource = { from: string } | { lrs: Omit<LrsSourceOptions, 'activity' | 'since'> };
 
-export interface BuildReportOptions extends Omit<AggregateOptions, 'voided'> {
+export interface BuildReportOptions extends AggregateOptions {
   source: StatementSource;
   onProgress?: (p: Progress & { pass: number }) => void;
 }
 
-function open(o: BuildReportOptions, pass: number): AsyncIterable<Json> {
+const REGISTRATION = /"registration"\s*:\s*"([^"]*)"/;
+
+function open(o: BuildReportOptions, pass: number, registrations?: string[]): AsyncIterable<Json[]> {
   const progress = o.onProgress && ((p: Progress) => o.onProgress!({ ...p, pass }));
-  if ('from' in o.source) return readStatementsFile(o.source.from, progress);
+  if ('from' in o.source) {
+    const wanted = registrations && new Set(registrations);
+    // Find the registration in the raw text (a statement has one, in its context) rather than parse the line.
+    const keep = wanted && ((line: string) => {
+      const m = REGISTRATION.exec(line);
+      return !m || wanted.has(m[1]!.toLowerCase());
+    });
+    return readStatementsFile(o.source.from, progress, keep);
+  }
   // Only `since` is passed to the LRS: it filters on stored time, which is never before a
   // statement's timestamp, so it cannot drop a statement the timestamp filter keeps.
   return readStatementsLrs({ ...o.source.lrs, activity: o.course, since: o.since?.toISOString() }, progress);
@@ -26,17 +36,21 @@ function open(o: BuildReportOptions, pass: number): AsyncIterable<Json> {
 
 /**
  * One streaming pass. If a voiding statement came after a statement it voids (possible in
- * an export file; a conformant LRS never returns voided statements), the pass is run again
- * with the voided ids known from the start: the figures then never include it.
+ * an export file; a conformant LRS never returns voided statements), only the attempts it
+ * spoilt are rebuilt from a second read, in which a file reader parses only the lines that
+ * name one of their registrations.
  */
 export async function buildReport(o: BuildReportOptions): Promise<Report> {
-  let voided: string[] = [];
-  for (let pass = 1; ; pass++) {
-    const agg = createAggregator({ ...o, voided });
-    for await (const s of open(o, pass)) agg.add(s);
-    if (!agg.needsSecondPass || pass > 1) return agg.finish();
-    voided = agg.voidedIds();
+  const agg = createAggregator(o);
+  for await (const batch of open(o, 1)) for (const s of batch) agg.add(s);
+  const spoilt = agg.spoilt();
+  if (spoilt.length) {
+    agg.rebuild();
+    // Registrations are UUIDs; an attempt without one is keyed by its learner and needs every line.
+    const regs = spoilt.some((r) => r.startsWith('no-registration:')) ? undefined : spoilt;
+    for await (const batch of open(o, 2, regs)) for (const s of batch) agg.add(s);
   }
+  return agg.finish();
 }
 
 /** What the report needs from a course folder: IRI, page order, quiz questions. */

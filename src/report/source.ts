@@ -14,10 +14,12 @@ export interface Progress {
 }
 
 /**
- * Statements from a file: a JSON array (possibly huge: split on top-level elements
- * without parsing the whole text) or NDJSON (one statement per line; blank lines skipped).
+ * Statements from a file, in batches (one per read chunk, so the per-statement cost is a
+ * loop, not an await): a JSON array (possibly huge: split on top-level elements without
+ * parsing the whole text) or NDJSON (one statement per line; blank lines skipped).
+ * `keepLine` skips, unparsed, the statements whose text it refuses (the rebuild pass).
  */
-export async function* readStatementsFile(path: string, onProgress?: (p: Progress) => void): AsyncGenerator<Json> {
+export async function* readStatementsFile(path: string, onProgress?: (p: Progress) => void, keepLine?: (text: string) => boolean): AsyncGenerator<Json[]> {
   const { size } = await import('node:fs/promises').then((fs) => fs.stat(path)).catch((e: NodeJS.ErrnoException) => {
     throw new CoursepackError(problem('REPORT_INPUT', `cannot read ${path}: ${e.code ?? e.message}`, { file: path, hint: 'give an NDJSON or JSON-array export of statements' }));
   });
@@ -54,15 +56,20 @@ export async function* readStatementsFile(path: string, onProgress?: (p: Progres
     }
     const out: Json[] = [];
     if (mode === 'lines') {
-      let nl: number;
-      let from = 0;
-      while ((nl = buf.indexOf('\n', from)) !== -1) {
-        const text = buf.slice(from, nl).trim();
-        if (text) out.push(parse(text, line));
-        line++;
-        from = nl + 1;
+      const last = buf.lastIndexOf('\n');
+      if (last !== -1) {
+        const lines = buf.slice(0, last).split('\n');
+        buf = buf.slice(last + 1);
+        for (let i = 0; i < lines.length; i++) {
+          const l = lines[i]!;
+          // A line that is not blank starts with '{' (after any indentation); only those are parsed.
+          if (l.length > 1 || (l.length === 1 && l !== '\r' && l !== ' ')) {
+            const t = l.charCodeAt(0) === 123 ? l : l.trim();
+            if (t && (!keepLine || keepLine(t))) out.push(parse(t, line + i));
+          }
+        }
+        line += lines.length;
       }
-      buf = buf.slice(from);
     } else {
       let consumed = 0;
       // Resume scanning where the last chunk stopped (the scanner state carries over).
@@ -89,7 +96,8 @@ export async function* readStatementsFile(path: string, onProgress?: (p: Progres
           }
           depth--;
           if (depth === 0 && start !== -1) {
-            out.push(parse(buf.slice(start, i + 1), 0));
+            const text = buf.slice(start, i + 1);
+            if (!keepLine || keepLine(text)) out.push(parse(text, 0));
             start = -1;
             consumed = i + 1;
           }
@@ -109,16 +117,16 @@ export async function* readStatementsFile(path: string, onProgress?: (p: Progres
       }
       if (ended) buf = '';
     }
-    for (const s of out) {
-      read++;
-      yield s;
+    if (out.length) {
+      read += out.length;
+      yield out;
     }
     onProgress?.({ read, bytesRead: bytes, bytesTotal: size });
     if (ended) break;
   }
   if (mode === 'lines' && buf.trim()) {
     read++;
-    yield parse(buf.trim(), line);
+    yield [parse(buf.trim(), line)];
   }
   if (mode === 'array' && !ended) {
     throw new CoursepackError(problem('REPORT_INPUT', 'the JSON array of statements is not closed (truncated file?)', { file: path }));
@@ -144,7 +152,7 @@ export interface LrsSourceOptions {
  * then each `more` link until it is empty. Voided statements are not returned by a
  * conformant LRS; voiding statements are, and the aggregation handles them.
  */
-export async function* readStatementsLrs(o: LrsSourceOptions, onProgress?: (p: Progress) => void): AsyncGenerator<Json> {
+export async function* readStatementsLrs(o: LrsSourceOptions, onProgress?: (p: Progress) => void): AsyncGenerator<Json[]> {
   const f = o.fetch ?? fetch;
   const base = o.endpoint.endsWith('/') ? o.endpoint : `${o.endpoint}/`;
   const q = new URLSearchParams({ ascending: 'true', limit: String(o.limit ?? 0) });
@@ -153,10 +161,8 @@ export async function* readStatementsLrs(o: LrsSourceOptions, onProgress?: (p: P
     q.set('related_activities', 'true');
   }
   if (o.since) q.set('since', o.since);
-  let url: string | null = `${base}statements?${q}`;
   const auth = `Basic ${Buffer.from(o.key).toString('base64')}`;
-  let read = 0;
-  while (url) {
+  const get = async (url: string): Promise<{ statements?: Json[]; more?: string }> => {
     let res: Response;
     try {
       res = await f(url, { headers: { authorization: auth, 'x-experience-api-version': '1.0.3', accept: 'application/json' } });
@@ -171,12 +177,22 @@ export async function* readStatementsLrs(o: LrsSourceOptions, onProgress?: (p: P
         }),
       );
     }
-    const body = (await res.json()) as { statements?: Json[]; more?: string };
-    for (const s of body.statements ?? []) {
-      read++;
-      yield s;
+    return (await res.json()) as { statements?: Json[]; more?: string };
+  };
+  let read = 0;
+  let page = get(`${base}statements?${q}`);
+  for (;;) {
+    const body = await page;
+    // Ask for the next page before aggregating this one, so the LRS works while we do.
+    const next = body.more ? new URL(body.more, base).toString() : null;
+    if (next) {
+      page = get(next);
+      page.catch(() => {}); // surfaced when awaited
     }
+    const list = body.statements ?? [];
+    read += list.length;
+    if (list.length) yield list;
     onProgress?.({ read });
-    url = body.more ? new URL(body.more, base).toString() : null;
+    if (!next) return;
   }
 }
