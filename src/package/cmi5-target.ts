@@ -3,14 +3,12 @@
 // parameters, so there is no landing page.
 import type { Course } from '../course/types.ts';
 import { buildCmi5Xml } from './cmi5.ts';
-import { moduleFolder, type ModuleFiles } from './scorm12.ts';
+import { withModuleFolders } from './landing.ts';
+import type { ModuleFiles } from './scorm12.ts';
 import type { PackageFiles } from './zip.ts';
 
 export function cmi5PackageFiles(course: Course, modules: ModuleFiles[]): PackageFiles {
-  const out: PackageFiles = new Map();
-  for (const m of modules) {
-    for (const [p, data] of m.files) out.set(`${moduleFolder(m.moduleId)}/${p}`, data);
-  }
+  const out = withModuleFolders(modules);
   out.set('cmi5.xml', Buffer.from(buildCmi5Xml(course), 'utf8'));
   return out;
 }

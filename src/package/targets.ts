@@ -3,6 +3,7 @@
 import type { Course } from '../course/types.ts';
 import type { Problem } from '../errors.ts';
 import { escapeHtml } from './html.ts';
+import { landingPage, onlyModule, withModuleFolders } from './landing.ts';
 import { scorm12PackageFiles, moduleFolder, type ModuleFiles } from './scorm12.ts';
 import type { PackageFiles } from './zip.ts';
 import { checkScorm12Package } from '../validate/scorm12.ts';
@@ -65,44 +66,13 @@ export const TARGETS: Record<TargetId, Target> = {
 
 /** The web target: the modules as plain folders and a landing page, no LMS needed. */
 export function webPackageFiles(course: Course, modules: ModuleFiles[]): PackageFiles {
-  const out: PackageFiles = new Map();
-  for (const m of modules) {
-    for (const [p, data] of m.files) out.set(`${moduleFolder(m.moduleId)}/${p}`, data);
-  }
-  out.set('index.html', Buffer.from(landingPage(course, modules), 'utf8'));
-  return out;
-}
-
-function landingPage(course: Course, modules: ModuleFiles[]): string {
-  const lang = escapeHtml(course.language);
-  const title = escapeHtml(course.title);
-  const only = modules.length === 1 ? `${moduleFolder(modules[0].moduleId)}/index.html` : undefined;
-  const links = modules
-    .map((m) => {
-      const mod = course.modules.find((x) => x.id === m.moduleId)!;
-      return `      <li><a href="${escapeHtml(moduleFolder(m.moduleId))}/index.html">${escapeHtml(mod.title)}</a></li>`;
-    })
-    .join('\n');
+  const out = withModuleFolders(modules);
   // A single-module course opens its module straight away; the list stays as the
   // fallback for browsers that do not follow the refresh.
-  const refresh = only ? `\n  <meta http-equiv="refresh" content="0; url=${escapeHtml(only)}">` : '';
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
-  <title>${title}</title>
-</head>
-<body>
-  <main>
-    <h1>${title}</h1>
-    <ul>
-${links}
-    </ul>
-  </main>
-</body>
-</html>
-`;
+  const only = onlyModule(modules);
+  const head = only ? `\n  <meta http-equiv="refresh" content="0; url=${escapeHtml(only)}">` : '';
+  out.set('index.html', Buffer.from(landingPage(course, modules, head), 'utf8'));
+  return out;
 }
 
 function checkWebPackage(files: PackageFiles): Problem[] {

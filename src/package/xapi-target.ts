@@ -3,16 +3,13 @@
 // player launches with endpoint, auth, actor, registration and activity_id in the
 // query string; the landing page hands that query string on to the module it opens.
 import type { Course } from '../course/types.ts';
-import { escapeHtml } from './html.ts';
-import { moduleFolder, type ModuleFiles } from './scorm12.ts';
+import { landingPage, onlyModule, withModuleFolders } from './landing.ts';
+import type { ModuleFiles } from './scorm12.ts';
 import { buildTincanXml } from './tincan.ts';
 import type { PackageFiles } from './zip.ts';
 
 export function xapiPackageFiles(course: Course, modules: ModuleFiles[]): PackageFiles {
-  const out: PackageFiles = new Map();
-  for (const m of modules) {
-    for (const [p, data] of m.files) out.set(`${moduleFolder(m.moduleId)}/${p}`, data);
-  }
+  const out = withModuleFolders(modules);
   out.set('index.html', Buffer.from(launchPage(course, modules), 'utf8'));
   out.set('tincan.xml', Buffer.from(buildTincanXml(course, 'index.html'), 'utf8'));
   return out;
@@ -24,20 +21,8 @@ export function xapiPackageFiles(course: Course, modules: ModuleFiles[]): Packag
  * still open the modules (untracked, as the runtime then has no LRS).
  */
 export function launchPage(course: Course, modules: ModuleFiles[]): string {
-  const title = escapeHtml(course.title);
-  const links = modules
-    .map((m) => {
-      const mod = course.modules.find((x) => x.id === m.moduleId)!;
-      return `      <li><a class="cp-module" href="${escapeHtml(moduleFolder(m.moduleId))}/index.html">${escapeHtml(mod.title)}</a></li>`;
-    })
-    .join('\n');
-  const only = modules.length === 1 ? JSON.stringify(`${moduleFolder(modules[0]!.moduleId)}/index.html`) : 'null';
-  return `<!doctype html>
-<html lang="${escapeHtml(course.language)}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${title}</title>
+  const only = JSON.stringify(onlyModule(modules) ?? null);
+  const head = `
   <script>
     (function () {
       var only = ${only};
@@ -47,16 +32,6 @@ export function launchPage(course: Course, modules: ModuleFiles[]): string {
         for (var i = 0; i < links.length; i++) links[i].setAttribute('href', links[i].getAttribute('href') + location.search);
       });
     })();
-  </script>
-</head>
-<body>
-  <main>
-    <h1>${title}</h1>
-    <ul>
-${links}
-    </ul>
-  </main>
-</body>
-</html>
-`;
+  </script>`;
+  return landingPage(course, modules, head);
 }
