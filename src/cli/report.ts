@@ -91,6 +91,14 @@ async function run(argv: string[]): Promise<number> {
   const quiet = !!v.quiet || !process.stderr;
   const t0 = performance.now();
   let lastShown = 0;
+  let last = { read: 0, pass: 1 };
+  const show = (p: { read: number; pass: number; bytesRead?: number; bytesTotal?: number }) => {
+    const s = (performance.now() - t0) / 1000;
+    const rate = p.read / Math.max(s, 1e-3);
+    // An LRS does not say how many statements a query matches, so only a file has an ETA (from bytes read).
+    const eta = p.bytesTotal && p.bytesRead && p.bytesRead < p.bytesTotal ? ` · ETA ${Math.max(0, (s * (p.bytesTotal - p.bytesRead)) / p.bytesRead).toFixed(0)} s` : '';
+    process.stderr.write(`\r${p.pass > 1 ? 'rebuilding attempts with late-voided statements: ' : ''}${p.read} statements read · ${Math.round(rate)}/s${eta}   `);
+  };
   const report = await buildReport({
     source: v.from ? { from: v.from } : { lrs: { endpoint: v.lrs!, key: v.key! } },
     course: v.course ?? outline?.iri,
@@ -101,18 +109,19 @@ async function run(argv: string[]): Promise<number> {
     onProgress: quiet
       ? undefined
       : (p) => {
+          if (p.pass === 1) last = p;
           const now = performance.now();
           if (now - lastShown < 500) return;
           lastShown = now;
-          const s = (now - t0) / 1000;
-          const rate = p.read / Math.max(s, 1e-3);
-          const eta = p.bytesTotal && p.bytesRead ? ` · ETA ${Math.max(0, (s * (p.bytesTotal - p.bytesRead)) / p.bytesRead).toFixed(0)} s` : '';
-          process.stderr.write(`\r${p.pass > 1 ? 'second pass (late voiding statements): ' : ''}${p.read} statements read · ${Math.round(rate)}/s${eta}   `);
+          show(p);
         },
   });
   const files = await writeReport(report, out);
   const s = ((performance.now() - t0) / 1000).toFixed(1);
-  if (!quiet) process.stderr.write('\n');
+  if (!quiet) {
+    show(last);
+    process.stderr.write('\n');
+  }
   const o = report.overview;
   console.log(
     `report: ${report.counts.used} statements (${report.counts.duplicates} duplicates, ${report.counts.voided} voided, ${report.counts.otherCourse} other course) in ${s} s — ` +

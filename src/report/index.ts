@@ -1,7 +1,7 @@
 // Public API of the report stage: statements (file or LRS) → one aggregation pass →
 // Report → index.html, CSV per table and summary.json. Used by `coursepack report`.
 import { createAggregator, type AggregateOptions } from './aggregate.ts';
-import { readStatementsFile, readStatementsLrs, type Json, type LrsSourceOptions, type Progress } from './source.ts';
+import { readRegistrationsFile, readStatementsFile, readStatementsLrs, type Json, type LrsSourceOptions, type Progress } from './source.ts';
 import type { CourseOutline, Report } from './types.ts';
 import type { Course } from '../course/types.ts';
 
@@ -16,18 +16,10 @@ export interface BuildReportOptions extends AggregateOptions {
   onProgress?: (p: Progress & { pass: number }) => void;
 }
 
-const REGISTRATION = /"registration"\s*:\s*"([^"]*)"/;
-
 function open(o: BuildReportOptions, pass: number, registrations?: string[]): AsyncIterable<Json[]> {
   const progress = o.onProgress && ((p: Progress) => o.onProgress!({ ...p, pass }));
   if ('from' in o.source) {
-    const wanted = registrations && new Set(registrations);
-    // Find the registration in the raw text (a statement has one, in its context) rather than parse the line.
-    const keep = wanted && ((line: string) => {
-      const m = REGISTRATION.exec(line);
-      return !m || wanted.has(m[1]!.toLowerCase());
-    });
-    return readStatementsFile(o.source.from, progress, keep);
+    return registrations ? readRegistrationsFile(o.source.from, new Set(registrations), progress) : readStatementsFile(o.source.from, progress);
   }
   // Only `since` is passed to the LRS: it filters on stored time, which is never before a
   // statement's timestamp, so it cannot drop a statement the timestamp filter keeps.

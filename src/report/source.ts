@@ -196,3 +196,68 @@ export async function* readStatementsLrs(o: LrsSourceOptions, onProgress?: (p: P
     if (!next) return;
   }
 }
+
+const REG_KEY = Buffer.from('"registration"');
+
+/**
+ * The rebuild pass over an NDJSON file: only the lines that name one of `registrations`
+ * (lower-case) in a `"registration"` member are decoded and parsed; the rest are skipped as
+ * bytes (Buffer.indexOf), which costs a fraction of decoding and splitting every line.
+ * A JSON array file (first byte `[`) falls back to the general reader with a text filter.
+ */
+export async function* readRegistrationsFile(path: string, registrations: Set<string>, onProgress?: (p: Progress) => void): AsyncGenerator<Json[]> {
+  const first = await import('node:fs/promises').then(async (fs) => {
+    const fh = await fs.open(path);
+    try {
+      const b = Buffer.alloc(4096);
+      const { bytesRead } = await fh.read(b, 0, 4096, 0);
+      return b.subarray(0, bytesRead).toString('utf8').trimStart()[0];
+    } finally {
+      await fh.close();
+    }
+  });
+  if (first === '[') {
+    const keep = (text: string) => {
+      const m = /"registration"\s*:\s*"([^"]*)"/.exec(text);
+      return !!m && registrations.has(m[1]!.toLowerCase());
+    };
+    yield* readStatementsFile(path, onProgress, keep);
+    return;
+  }
+  let rest: Buffer = Buffer.alloc(0);
+  let read = 0;
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    const complete = buf.lastIndexOf(10) + 1; // bytes up to the last full line
+    const out: Json[] = [];
+    let pos = 0;
+    while (pos < complete) {
+      const k = buf.indexOf(REG_KEY, pos);
+      if (k === -1 || k >= complete) break;
+      const lineStart = buf.lastIndexOf(10, k) + 1;
+      const lineEnd = buf.indexOf(10, k);
+      // The value: skip whitespace and the colon, then a quoted string (a UUID, no escapes).
+      let v = k + REG_KEY.length;
+      while (v < lineEnd && (buf[v] === 32 || buf[v] === 58 || buf[v] === 9)) v++;
+      if (buf[v] === 34) {
+        const close = buf.indexOf(34, v + 1);
+        if (close !== -1 && close < lineEnd && registrations.has(buf.toString('latin1', v + 1, close).toLowerCase())) {
+          out.push(JSON.parse(buf.toString('utf8', lineStart, lineEnd)));
+          pos = lineEnd + 1;
+          continue;
+        }
+      }
+      pos = k + REG_KEY.length;
+    }
+    rest = buf.subarray(complete);
+    read += out.length;
+    if (out.length) yield out;
+    onProgress?.({ read });
+  }
+  if (rest.length) {
+    const text = rest.toString('utf8').trim();
+    const m = /"registration"\s*:\s*"([^"]*)"/.exec(text);
+    if (text && m && registrations.has(m[1]!.toLowerCase())) yield [JSON.parse(text)];
+  }
+}
