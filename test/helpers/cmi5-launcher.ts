@@ -6,11 +6,13 @@
 // returnURL), makes a per-session LRS key, and serves a single-use fetch URL: the first
 // POST returns {"auth-token"}, every later one {"error-code": "1"} with HTTP 200
 // (cmi5 8.2.3). Tincan (xapi) launches use the same server with query-string credentials.
+// The LMS logic itself lives in src/preview/launch-lms.ts (the preview uses it too).
 import { createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import type { Lrs } from '../../src/lrs/server.ts';
-import { createKey } from '../../src/lrs/keys.ts';
+import { createLaunchLms, type Cmi5LaunchOptions, type Cmi5Session } from '../../src/preview/launch-lms.ts';
+
+export type { Cmi5LaunchOptions, Cmi5Session };
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,30 +27,6 @@ const TYPES: Record<string, string> = {
 
 export const ACTOR = { objectType: 'Agent', name: 'Ada Learner', account: { homePage: 'https://lms.example.org', name: 'ada-42' } };
 
-export interface Cmi5LaunchOptions {
-  /** The AU's url from cmi5.xml (relative to the package root). */
-  auUrl: string;
-  /** The AU's publisher id from cmi5.xml. */
-  publisherId: string;
-  launchMode?: 'Normal' | 'Browse' | 'Review';
-  moveOn?: string;
-  masteryScore?: number;
-  /** Reuse an earlier registration (a relaunch of the same enrolment). */
-  registration?: string;
-  actor?: object;
-}
-
-export interface Cmi5Session {
-  url: string;
-  registration: string;
-  activityId: string;
-  sessionId: string;
-  fetchUrl: string;
-  returnUrl: string;
-  /** How often the fetch URL was POSTed, and what it answered. */
-  fetches: { status: number; body: Record<string, unknown> }[];
-}
-
 export interface TestCmi5Lms {
   url: string;
   launchCmi5(o: Cmi5LaunchOptions): Promise<Cmi5Session>;
@@ -58,23 +36,18 @@ export interface TestCmi5Lms {
   close(): Promise<void>;
 }
 
+/** The launcher core (src/preview/launch-lms.ts) behind a server of its own that serves the package under /content/. */
 export async function startCmi5Lms(lrs: Lrs, files: Map<string, Buffer>): Promise<TestCmi5Lms> {
-  const admin = `Basic ${Buffer.from(`${lrs.adminKey!.key}:${lrs.adminKey!.secret}`).toString('base64')}`;
-  const fetchUrls = new Map<string, { token: string; session: Cmi5Session }>();
-  const activityIds = new Map<string, string>();
-
+  let lms: ReturnType<typeof createLaunchLms> | undefined;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname.startsWith('/fetch/') && req.method === 'POST') {
-      const f = fetchUrls.get(url.pathname);
-      let body: Record<string, unknown>;
-      if (!f) body = { 'error-code': '2', 'error-text': 'unknown launch session' };
-      else if (f.session.fetches.length > 0) body = { 'error-code': '1', 'error-text': 'Already in use' };
-      else body = { 'auth-token': f.token };
-      f?.session.fetches.push({ status: 200, body });
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
-      return;
+    if (req.method === 'POST') {
+      const answer = lms!.answerFetch(url.pathname);
+      if (answer) {
+        res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(answer.body));
+        return;
+      }
     }
     if (url.pathname === '/return') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -96,69 +69,12 @@ export async function startCmi5Lms(lrs: Lrs, files: Map<string, Buffer>): Promis
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   const base = `http://127.0.0.1:${port}`;
-
-  const sessionKey = async (name: string, writeOnly = false): Promise<string> => {
-    const k = await createKey(lrs.storage, writeOnly ? { name, scopes: ['statements:write'], writeOnly } : { name, scopes: ['statements:write', 'state'] });
-    return Buffer.from(`${k.key}:${k.secret}`).toString('base64');
-  };
+  lms = createLaunchLms(lrs, { base, contentBase: `${base}/content/` });
 
   return {
     url: base,
-    async launchCmi5(o) {
-      const registration = o.registration ?? randomUUID();
-      const auKey = `${registration}\n${o.publisherId}`;
-      let activityId = activityIds.get(auKey);
-      if (!activityId) {
-        activityId = `${base}/lms/activities/${randomUUID()}`;
-        activityIds.set(auKey, activityId);
-      }
-      const sessionId = randomUUID();
-      const actor = o.actor ?? ACTOR;
-      const returnUrl = `${base}/return?session=${sessionId}`;
-      const launchData: Record<string, unknown> = {
-        contextTemplate: {
-          contextActivities: { grouping: [{ objectType: 'Activity', id: o.publisherId }] },
-          extensions: { 'https://w3id.org/xapi/cmi5/context/extensions/sessionid': sessionId },
-        },
-        launchMode: o.launchMode ?? 'Normal',
-        launchMethod: 'AnyWindow',
-        moveOn: o.moveOn ?? 'CompletedAndPassed',
-        returnURL: returnUrl,
-      };
-      if (o.masteryScore !== undefined) launchData.masteryScore = o.masteryScore;
-      const stateUrl =
-        `${lrs.endpoint}activities/state?stateId=LMS.LaunchData&activityId=${encodeURIComponent(activityId)}` +
-        `&agent=${encodeURIComponent(JSON.stringify(actor))}&registration=${registration}`;
-      const put = await fetch(stateUrl, {
-        method: 'PUT',
-        headers: { Authorization: admin, 'X-Experience-API-Version': '1.0.3', 'Content-Type': 'application/json' },
-        body: JSON.stringify(launchData),
-      });
-      if (!put.ok) throw new Error(`LaunchData PUT failed: ${put.status} ${await put.text()}`);
-      const fetchPath = `/fetch/${randomUUID()}`;
-      const session: Cmi5Session = { url: '', registration, activityId, sessionId, fetchUrl: base + fetchPath, returnUrl, fetches: [] };
-      fetchUrls.set(fetchPath, { token: await sessionKey(`cmi5 session ${sessionId}`), session });
-      const q = new URLSearchParams({
-        endpoint: lrs.endpoint,
-        fetch: session.fetchUrl,
-        actor: JSON.stringify(actor),
-        registration,
-        activityId,
-      });
-      session.url = `${base}/content/${o.auUrl}?${q}`;
-      return session;
-    },
-    async launchTincan(o) {
-      const auth = `Basic ${await sessionKey('tincan launch', o.writeOnly)}`;
-      const q = new URLSearchParams({
-        endpoint: lrs.endpoint,
-        auth,
-        actor: typeof o.actor === 'string' ? o.actor : JSON.stringify(o.actor),
-        activity_id: o.activityId,
-      });
-      if (o.registration) q.set('registration', o.registration);
-      return `${base}/content/${o.path}?${q}`;
-    },
+    launchCmi5: (o) => lms!.launchCmi5({ ...o, actor: o.actor ?? ACTOR }),
+    launchTincan: async (o) => (await lms!.launchTincan(o)).url,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
