@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { createIdSet } from './idset.ts';
 import type { Json } from './source.ts';
 import { discriminationIndex, facilityIndex, mean, median, parseDuration, quantile } from './stats.ts';
-import type { AnswerCount, CourseOutline, FeedbackComment, FunnelStep, LearnerRow, QuestionStats, Report, ReportCounts } from './types.ts';
+import type { AnswerCount, AttemptRow, CourseOutline, FeedbackComment, FunnelStep, LearnerRow, QuestionStats, Report, ReportCounts } from './types.ts';
 
 const ADL = 'http://adlnet.gov/expapi/verbs/';
 const V = {
@@ -457,6 +457,24 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
       };
     });
     learnerRows.sort((x, y) => x.learner.localeCompare(y.learner));
+    const attemptRows: AttemptRow[] = all
+      .map((a) => {
+        const j = judgement(a);
+        const done = isComplete(a);
+        return {
+          learner: learnerNames[a.learner]!,
+          registration: o.pseudonymiseKey || attemptKeys[a.index]!.startsWith('no-registration:') ? null : attemptKeys[a.index]!,
+          started: new Date(a.first).toISOString(),
+          lastActivity: new Date(a.last).toISOString(),
+          completedAt: done ? new Date(completedAt(a)).toISOString() : null,
+          status: j ? (j.success ? 'passed' : 'failed') : done ? 'completed' : 'in progress',
+          score: j?.score ?? null,
+          pagesReached: a.pages.size,
+          questionsAnswered: a.answers.size,
+          timeMs: a.activeMs,
+        } satisfies AttemptRow;
+      })
+      .sort((x, y) => x.learner.localeCompare(y.learner) || x.started.localeCompare(y.started));
     const comments = all.flatMap((a) => a.comments ?? []).sort((x, y) => x.at.localeCompare(y.at));
     const ratings = [0, 0, 0, 0, 0];
     for (const c of comments) if (c.rating !== null) ratings[c.rating - 1]!++;
@@ -498,6 +516,7 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
         reflections: [...reflections].map(([id, responses]) => ({ id, title: reflectionTitles.get(id)!, responses })),
       },
       learners: learnerRows,
+      attempts: attemptRows,
     };
   }
 

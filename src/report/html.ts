@@ -18,11 +18,16 @@ function cell(t: Table, row: unknown): string {
     .join('');
 }
 
+/** Rows shown on the page per table; the CSV always has all of them (a page with 50,000 rows helps no one). */
+export const MAX_ROWS = 2000;
+
 export function tableHtml(t: Table, o: { rowAttrs?: (row: unknown) => string; empty?: string } = {}): string {
   if (t.rows.length === 0) return `<p class="empty">${esc(o.empty ?? `No data for “${t.caption}”.`)}</p>`;
   const head = t.columns.map((c) => `<th scope="col"${c.numeric ? ' class="n"' : ''}>${esc(c.label)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr${o.rowAttrs ? o.rowAttrs(r) : ''}>${cell(t, r)}</tr>`).join('\n');
-  return `<div class="scroll"><table id="t-${esc(t.id)}"><caption>${esc(t.caption)} <a class="csv" href="${esc(t.id)}.csv">CSV</a></caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  const rows = t.rows.slice(0, MAX_ROWS);
+  const body = rows.map((r) => `<tr${o.rowAttrs ? o.rowAttrs(r) : ''}>${cell(t, r)}</tr>`).join('\n');
+  const more = t.rows.length > rows.length ? `<p class="note">The first ${rows.length} of ${t.rows.length} rows; all of them are in <a href="${esc(t.id)}.csv">${esc(t.id)}.csv</a>.</p>` : '';
+  return `<div class="scroll"><table id="t-${esc(t.id)}"><caption>${esc(t.caption)} <a class="csv" href="${esc(t.id)}.csv">CSV</a></caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${more}`;
 }
 
 const CSS = `
@@ -150,6 +155,9 @@ ${tableHtml(tables.reflections!, { empty: 'No reflections saved.' })}
 
 <section aria-labelledby="learners"><h2 id="learners">Learners</h2>
 ${tableHtml(tables.learners!, { empty: 'No learners in this period.' })}
+<h3 id="timeline">Timeline per learner</h3>
+<p class="note">Each learner's attempts in the order they started.</p>
+${tableHtml(tables.attempts!, { empty: 'No attempts in this period.' })}
 </section>
 </main>
 <script>${FILTER_JS}</script>

@@ -151,6 +151,23 @@ export function tablesOf(r: Report): Table[] {
       ],
       rows: r.learners,
     } as Table,
+    {
+      id: 'attempts',
+      caption: 'Attempts (each learner\'s timeline)',
+      columns: [
+        { label: 'Learner', value: (x: Report['attempts'][number]) => x.learner },
+        { label: 'Registration', value: (x) => x.registration },
+        { label: 'Started', value: (x) => x.started },
+        { label: 'Last activity', value: (x) => x.lastActivity },
+        { label: 'Completed', value: (x) => x.completedAt },
+        { label: 'Status', value: (x) => x.status },
+        { label: 'Score (%)', value: (x) => x.score, show: oneDec, numeric: true },
+        { label: 'Pages reached', value: (x) => x.pagesReached, numeric: true },
+        { label: 'Questions answered', value: (x) => x.questionsAnswered, numeric: true },
+        { label: 'Time on pages', value: (x) => x.timeMs, show: durCol, numeric: true },
+      ],
+      rows: r.attempts,
+    } as Table,
   ];
 }
 

@@ -110,6 +110,21 @@ export interface LearnerRow {
   lastActivity: string;
 }
 
+/** One attempt (registration) of a learner: the learner's timeline is their attempts in order. */
+export interface AttemptRow {
+  learner: string;
+  /** The registration UUID; null when learners are pseudonymised (it could be looked up in the LMS). */
+  registration: string | null;
+  started: string;
+  lastActivity: string;
+  completedAt: string | null;
+  status: LearnerRow['status'];
+  score: number | null;
+  pagesReached: number;
+  questionsAnswered: number;
+  timeMs: number;
+}
+
 export interface Report {
   generatedAt: string;
   course: { iri: string | null; title: string | null };
@@ -120,4 +135,5 @@ export interface Report {
   questions: QuestionStats[];
   feedback: FeedbackStats;
   learners: LearnerRow[];
+  attempts: AttemptRow[];
 }

@@ -111,6 +111,16 @@ describe('figures over a hand-checked class of five learners', () => {
       ['Eve', 'passed', 50, 30, 1],
     ]);
   });
+
+  it('timeline: one row per attempt with its start, completion, pages reached and answers', () => {
+    expect(r.attempts.map((a) => [a.learner, a.registration, a.started, a.completedAt, a.status, a.pagesReached, a.questionsAnswered])).toEqual([
+      ['Ann', reg(1), '2026-09-01T09:00:00.000Z', '2026-09-01T09:03:34.000Z', 'passed', 3, 3],
+      ['Ben', reg(2), '2026-09-01T10:00:00.000Z', '2026-09-01T10:03:04.000Z', 'failed', 3, 3],
+      ['Cat', reg(3), '2026-09-02T09:00:00.000Z', null, 'in progress', 2, 2],
+      ['Dan', reg(4), '2026-09-02T10:00:00.000Z', null, 'in progress', 0, 0],
+      ['Eve', reg(5), '2026-09-03T09:00:00.000Z', '2026-09-03T09:00:34.000Z', 'passed', 3, 3],
+    ]);
+  });
 });
 
 describe('edge cases', () => {
@@ -201,6 +211,7 @@ describe('edge cases', () => {
     expect(new Set(a.learners.map((l) => l.learner)).size).toBe(5);
     const html = renderHtml(a);
     for (const name of ['Ann', 'Ben', 'ann@example.org']) expect(html).not.toContain(name);
+    expect(a.attempts.every((x) => x.registration === null)).toBe(true);
     expect(a.feedback.comments[0]!.learner).toBe(a.learners.find((l) => l.status === 'passed' && l.score === 100)!.learner);
   });
 });
@@ -264,7 +275,7 @@ describe('inputs and outputs', () => {
     expect(a.counts.read).toBe(base.length);
     const files = await writeReport(a, join(dir, 'out'));
     expect(files.map((f) => f.split('/').pop()).sort()).toEqual(
-      ['activity-by-day.csv', 'answers.csv', 'comments.csv', 'drop-off.csv', 'glossary.csv', 'index.html', 'learners.csv', 'overview.csv', 'questions.csv', 'ratings.csv', 'reflections.csv', 'summary.json'].sort(),
+      ['activity-by-day.csv', 'answers.csv', 'attempts.csv', 'comments.csv', 'drop-off.csv', 'glossary.csv', 'index.html', 'learners.csv', 'overview.csv', 'questions.csv', 'ratings.csv', 'reflections.csv', 'summary.json'].sort(),
     );
     expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')).overview).toEqual(a.overview);
     expect(readFileSync(join(dir, 'out', 'drop-off.csv'), 'utf8').split('\r\n')[1]).toBe(`Welcome,${IRI}/modules/m1/pages/p1,4,1,35000`);
