@@ -315,3 +315,32 @@ describe('inputs and outputs', () => {
   });
 });
 void nextId;
+
+describe('the CLI with a course folder', () => {
+  it('report --from … course-dir: the funnel lists every page of the example course in course order, with the pages nobody reached', async () => {
+    const { loadCourse } = await import('../../src/course/index.ts');
+    const { outlineOf } = await import('../../src/report/index.ts');
+    const { runCli, ROOT } = await import('../helpers/cli.ts');
+    const { course } = await loadCourse(join(ROOT, 'course'));
+    const outline = outlineOf(course);
+    const m = outline.modules[0]!;
+    const s = { ...session('Ann', reg(1), '2026-09-01T09:00:00Z', { iri: course.iri, title: course.title, version: course.version, language: course.language }), module: { id: m.id, title: m.title } };
+    // Ann sees the last page first, then the first one; nobody sees the others.
+    const st = [P.initialized(s), P.experiencedPage(s, m.pages.at(-1)!, { durationMs: 5000 }), P.experiencedPage(s, m.pages[0]!, { durationMs: 7000 })];
+    const dir = tmp();
+    writeFileSync(join(dir, 's.ndjson'), st.map((x) => JSON.stringify(x)).join('\n'));
+    const r = runCli(['report', '--from', join(dir, 's.ndjson'), join(ROOT, 'course'), '--out', join(dir, 'out'), '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.course).toEqual({ iri: course.iri, title: course.title });
+    expect(summary.funnel.map((f: { title: string }) => f.title)).toEqual(m.pages.map((p) => p.title));
+    expect(summary.funnel.map((f: { learners: number }) => f.learners)).toEqual(m.pages.map((_, i) => (i === 0 || i === m.pages.length - 1 ? 1 : 0)));
+    // Every question of the course's quizzes is listed, answered or not.
+    expect(summary.questions.length).toBe(m.quizzes.reduce((t, q) => t + q.questions.length, 0));
+    // A --course that is not the folder's IRI is a usage error.
+    const bad = runCli(['report', '--from', join(dir, 's.ndjson'), join(ROOT, 'course'), '--course', 'https://example.org/other', '--out', join(dir, 'out2')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not the IRI of');
+  });
+});
