@@ -1,4 +1,4 @@
-// `coursepack preview [course-dir] [--target scorm12] [--port N] [--no-open]`: starts
+// `coursepack preview [course-dir] [--target scorm12|xapi|cmi5] [--port N] [--no-open]`: starts
 // the preview server (src/preview/), prints its URL and each rebuild, opens a browser
 // when it can, and runs until Ctrl-C.
 import { parseArgs } from 'node:util';
@@ -14,11 +14,14 @@ const HELP = `Usage: coursepack preview [course-dir] [options]
 
 Builds the course (default: ./course) in memory and plays it in an LMS-like page on
 http://127.0.0.1: the package in a frame, and beside it the LMS data (cmi) and every
-API call with its error code. Rebuilds and reloads the page when the course changes;
-a build error is shown in the page. Nothing is written to disk.
+API call with its error code (scorm12), or every statement the embedded LRS received
+with its verdict under the coursepack xAPI profile (xapi, cmi5). Rebuilds and reloads
+the page when the course changes; a build error is shown in the page. Nothing is
+written to disk.
 
 Options:
-  --target <t>   scorm12 (default); cmi5 and xapi are not available yet
+  --target <t>   scorm12 (default), xapi (Tin Can launch) or cmi5; xapi and cmi5
+                 start an in-memory embedded LRS on another loopback port
   --port <n>     port on 127.0.0.1 (default 0: any free port)
   --no-open      do not open a browser (never opened when CI is set)
   -h, --help     show this help
@@ -78,6 +81,7 @@ export async function runPreview(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   console.log(`coursepack preview: ${server.url}  (Ctrl-C to stop)`);
+  if (server.lrsEndpoint) console.log(`  embedded LRS: ${server.lrsEndpoint} (in memory; gone when the preview stops)`);
   if (!args.values['no-open'] && !process.env.CI) openBrowser(server.url);
   await stopped;
   await server.close();

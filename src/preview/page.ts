@@ -23,16 +23,16 @@ export interface PageModel {
   problems: Problem[];
 }
 
-const TARGET_NAMES: Record<PreviewTargetId, string> = { scorm12: 'SCORM 1.2', cmi5: 'cmi5', xapi: 'xAPI' };
+export const TARGET_NAMES: Record<PreviewTargetId, string> = { scorm12: 'SCORM 1.2', cmi5: 'cmi5', xapi: 'xAPI' };
 
 /** JSON that is safe inside <script type="application/json">. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const clock = (d: Date): string => d.toTimeString().slice(0, 8);
+export const clock = (d: Date): string => d.toTimeString().slice(0, 8);
 
-function head(title: string, data: unknown, scripts: string[]): string {
+export function head(title: string, data: unknown, scripts: string[]): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,7 +45,7 @@ ${scripts.map((s) => `<script src="/_preview/${escapeHtml(s)}.js" defer></script
 </head>`;
 }
 
-function problemItem(p: Problem): string {
+export function problemItem(p: Problem): string {
   let where = p.file ?? '';
   if (p.file && p.line) where += `:${p.line}` + (p.column ? `:${p.column}` : '');
   return `<li class="problem ${p.severity}" data-code="${escapeHtml(p.code)}">

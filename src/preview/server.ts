@@ -12,13 +12,16 @@ import { build as esbuild } from 'esbuild';
 import { CoursepackError, problem, type Problem } from '../errors.ts';
 import { buildPackageFiles } from './package.ts';
 import { renderFailedPage, renderPlayerPage, type PageModel } from './page.ts';
+import { renderLrsPlayerPage } from './page-lrs.ts';
+import { startLrsPreview, type LrsPreview } from './lrs-preview.ts';
+import type { LrsLaunch } from './lrs-launches.ts';
 import { previewTarget, type PreviewTarget } from './targets.ts';
 import { watchCourse, type CourseWatcher } from './watch.ts';
 import type { PackageFiles } from '../package/zip.ts';
 
 export interface PreviewOptions {
   courseDir: string;
-  /** scorm12 (default); cmi5 and xapi are refused until those targets exist. */
+  /** scorm12 (default), xapi or cmi5 (these two with an in-process embedded LRS). */
   target?: string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -49,6 +52,8 @@ export interface PreviewServer {
   url: string;
   port: number;
   state(): PreviewState;
+  /** The embedded LRS's xAPI endpoint (xapi and cmi5 targets only). */
+  lrsEndpoint?: string;
   /** Rebuild now; resolves once the course on disk has been built (again, if it changed meanwhile). */
   rebuild(): Promise<PreviewState>;
   close(): Promise<void>;
@@ -185,7 +190,6 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Another site's page resolving a name to 127.0.0.1 (DNS rebinding) gets nothing.
     if (!allowedHost(req.headers.host, port)) return send(res, 403, 'forbidden host');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -193,8 +197,10 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
       return send(res, 400, 'bad path');
     }
     const cur = current!;
+    if (lrsPreview && path.startsWith('/_preview/') && (await lrsPreview.handle(req, res, path, cur.model.launches as LrsLaunch[]))) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     if (path === '/' || path === '/index.html') {
-      const html = cur.model.ok ? renderPlayerPage(cur.model) : renderFailedPage(cur.model);
+      const html = !cur.model.ok ? renderFailedPage(cur.model) : target.lrs ? renderLrsPlayerPage(cur.model) : renderPlayerPage(cur.model);
       return send(res, 200, html, TYPES['.html'], { 'content-security-policy': PLAYER_CSP });
     }
     if (path === '/_preview/events') return events(req, res);
@@ -228,6 +234,15 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  let lrsPreview: LrsPreview | undefined;
+  if (target.lrs) {
+    try {
+      lrsPreview = await startLrsPreview(target.lrs, `http://${HOST}:${port}`);
+    } catch (err) {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      throw err;
+    }
+  }
   const heartbeat = setInterval(() => {
     for (const res of listeners) res.write(': keep-alive\n\n');
   }, 15000);
@@ -246,6 +261,7 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
   return {
     url: `http://${HOST}:${port}/`,
     port,
+    lrsEndpoint: lrsPreview?.endpoint,
     state,
     rebuild: () => rebuild('change'),
     async close() {
@@ -258,6 +274,7 @@ export async function startPreview(opts: PreviewOptions): Promise<PreviewServer>
         server.close(() => ok());
         server.closeAllConnections();
       });
+      await lrsPreview?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 // `coursepack preview` as a user runs it: the real CLI in a child process. It prints a
-// loopback URL that serves the player, stops cleanly on Ctrl-C, refuses cmi5/xapi with
-// exit 2, reports a busy port, and opens a browser only when it should.
+// loopback URL that serves the player, stops cleanly on Ctrl-C, serves cmi5 with its
+// embedded LRS, refuses an unknown target with exit 2, reports a busy port, and opens a browser only when it should.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,13 +114,15 @@ describe('coursepack preview (CLI)', () => {
     expect(await run.exit).toBe(0);
   });
 
-  it('--target cmi5 and --target xapi say they are not available yet and exit 2', () => {
-    for (const target of ['cmi5', 'xapi']) {
-      const r = runCli(['preview', courseDir, '--target', target, '--no-open']);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`preview for '${target}' is not available yet`);
-      expect(r.stdout).toBe('');
-    }
+  it('--target cmi5 serves the cmi5 player with its embedded LRS; an unknown target exits 2', async () => {
+    const run = await start([courseDir, '--target', 'cmi5', '--no-open'], { ...process.env });
+    expect(run.url, run.stderr()).not.toBe('');
+    await poll(() => run.stdout()).toMatch(/embedded LRS: http:\/\/127\.0\.0\.1:\d+\/xapi\//);
+    const html = await (await fetch(run.url)).text();
+    expect(html).toContain('cmi5 preview');
+    expect(html).toContain('id="statements"');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
     const unknown = runCli(['preview', courseDir, '--target', 'scorm2004']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown preview target 'scorm2004'");
