@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -140,6 +141,18 @@ describe.each(['xapi', 'cmi5'] as const)('preview --target %s', (target) => {
     // The earlier attempt's rows are hidden, not lost.
     expect(await page.locator('#statements-body tr:not([hidden]):not(.marker)').count()).toBeLessThan((await rows(page)).length);
     expect(externalRequests).toEqual([]);
+  }, 60_000);
+
+  it('a rebuild reloads the page into the same registration; the page passes axe', async () => {
+    const registration = await registrationOf(page);
+    const build = server.state().build;
+    await server.rebuild();
+    await poll(() => page.evaluate(() => JSON.parse(document.getElementById('preview-data')!.textContent!).build).catch(() => 0)).toBe(build + 1);
+    await poll(() => registrationOf(page).catch(() => '')).toBe(registration);
+    frame = await scoFrame(page);
+    expect(new URL(frame.url()).searchParams.get('registration')).toBe(registration);
+    const result = await new AxeBuilder({ page }).exclude('#sco').analyze();
+    expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   }, 60_000);
 
   if (target === 'cmi5') it('a cmi5 launch honours the single-use fetch URL', async () => {
