@@ -176,7 +176,7 @@ function startPlayer(): void {
         return;
       }
       const l = (await res.json()) as LaunchAnswer;
-      const resumed = l.registration === registration || (mode === 'resume' && registration === '');
+      const resumed = registration !== '' && l.registration === registration;
       registration = l.registration;
       set('launch-actor', `${l.actor.name ?? ''} (${l.actor.account?.name ?? ''})`);
       set('launch-registration', l.registration);
@@ -186,7 +186,7 @@ function startPlayer(): void {
       set('launch-endpoint', l.endpoint);
       const what = mode === 'new' ? 'New attempt of' : 'Launched';
       addMarker(`${what} “${unit.title}” (registration ${l.registration}${l.sessionId ? `, session ${l.sessionId}` : ''})`);
-      set('attempt-status', mode === 'new' ? `New attempt of “${unit.title}”.` : resumed ? `Launched “${unit.title}” (same registration).` : '');
+      set('attempt-status', mode === 'new' ? `New attempt of “${unit.title}” (new registration).` : resumed ? `Relaunched “${unit.title}” (same registration).` : `Launched “${unit.title}”.`);
       applyFilterAll();
       iframe.title = `Course content: ${unit.title}`;
       iframe.src = l.url;
