@@ -4,7 +4,9 @@
 import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { CoursepackError, formatProblem } from '../errors.ts';
-import { buildReport, outlineOf, writeReport, type CourseOutline } from '../report/index.ts';
+import { createServer } from 'node:http';
+import { buildReport, createLiveReport, outlineOf, renderHtml, writeReport, type CourseOutline } from '../report/index.ts';
+import type { AggregateOptions } from '../report/aggregate.ts';
 
 const USAGE = `Usage:
   coursepack report --lrs <endpoint> --key <key:secret> [--course <course IRI> | course-dir] [--since DATE] [--until DATE] [--out output/report]
@@ -17,6 +19,8 @@ const USAGE = `Usage:
   --since/--until  ISO 8601 date or time; statements by timestamp (until is inclusive: a bare date means its whole day)
   --pseudonymise   a secret: learners are shown as a keyed hash (HMAC-SHA256), for reports shared outside the teaching team
   --out            folder for index.html, one CSV per table and summary.json (default output/report)
+  --serve          keep running: the report live on http://127.0.0.1:PORT/ (with --lrs), refreshed from the LRS every 5 s
+  --port           port for --serve (default 8421; 0 = any free port)
   --quiet          no progress on stderr`;
 
 class UsageError extends Error {}
@@ -62,6 +66,8 @@ async function run(argv: string[]): Promise<number> {
         out: { type: 'string' },
         pseudonymise: { type: 'string' },
         quiet: { type: 'boolean' },
+        serve: { type: 'boolean' },
+        port: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -86,6 +92,11 @@ async function run(argv: string[]): Promise<number> {
     if (v.course && v.course.replace(/\/$/, '') !== outline.iri) throw new UsageError(`--course ${v.course} is not the IRI of ${dir} (${outline.iri})`);
   }
   const since = date(v.since, 'since', false);
+  if (v.serve) {
+    if (!v.lrs) throw new UsageError('--serve needs --lrs (a file does not change)');
+    if (v.port !== undefined && !/^\d+$/.test(v.port)) throw new UsageError('--port must be a whole number');
+    return serve({ endpoint: v.lrs, key: v.key! }, { course: v.course ?? outline?.iri, outline, since, until: date(v.until, 'until', true), pseudonymiseKey: v.pseudonymise }, Number(v.port ?? 8421));
+  }
   const until = date(v.until, 'until', true);
   const out = v.out ?? 'output/report';
   const quiet = !!v.quiet || !process.stderr;
@@ -128,5 +139,54 @@ async function run(argv: string[]): Promise<number> {
       `${o.learners} learners, ${o.attempts} attempts, ${o.completedAttempts} completed\n` +
       `wrote ${files.length} files to ${out}/ (open ${out}/index.html)`,
   );
+  return 0;
+}
+
+/** `--serve`: the live report on loopback until Ctrl-C / SIGTERM. */
+async function serve(lrs: { endpoint: string; key: string }, o: AggregateOptions, port: number): Promise<number> {
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  const live = await createLiveReport({ ...o, lrs });
+  let version = 0;
+  let report = live.report();
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(renderHtml(report, { live: { version } }));
+    } else if (path === '/version') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end(String(version));
+    } else if (path === '/summary.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const addr = server.address();
+  console.log(`live report on http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}/ (Ctrl-C to stop)`);
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      if ((await live.refresh()) > 0) {
+        report = live.report();
+        version++;
+      }
+    } catch (e) {
+      console.error(e instanceof CoursepackError ? e.problems.map(formatProblem).join('\n') : (e as Error).message);
+    } finally {
+      busy = false;
+    }
+  }, Number(process.env.COURSEPACK_REPORT_POLL_MS ?? 5000));
+  await stopped;
+  clearInterval(timer);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
   return 0;
 }

@@ -54,7 +54,22 @@ document.getElementById('comment-count').textContent=n+' comment'+(n===1?'':'s')
 f.addEventListener('input',run);f.addEventListener('submit',function(e){e.preventDefault();run();});run();})();
 `;
 
-export function renderHtml(r: Report): string {
+// The live page (report --serve) asks the server every 5 s whether statements arrived and
+// offers a reload in a status region; it never reloads by itself (a page that changes under
+// a screen reader loses the user's place).
+const LIVE_JS = `
+(function(){var v=document.body.dataset.version,s=document.getElementById('live-status');
+setInterval(function(){fetch('version',{cache:'no-store'}).then(function(r){return r.text();}).then(function(t){
+if(t.trim()!==v){s.innerHTML='';var a=document.createElement('a');a.href='./';a.textContent='New statements have arrived: reload the report';s.appendChild(a);}
+}).catch(function(){s.textContent='The report server is not answering.';});},5000);})();
+`;
+
+export interface HtmlOptions {
+  /** Served live by `report --serve`: the version the page shows, polled at ./version. */
+  live?: { version: number };
+}
+
+export function renderHtml(r: Report, opts: HtmlOptions = {}): string {
   const o = r.overview;
   const tables = Object.fromEntries(tablesOf(r).map((t) => [t.id, t])) as Record<string, Table>;
   const title = `Activity report${r.course.title ? `: ${r.course.title}` : r.course.iri ? `: ${r.course.iri}` : ''}`;
@@ -94,13 +109,14 @@ export function renderHtml(r: Report): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:${opts.live ? "; connect-src 'self'" : ''}">
 <title>${esc(title)}</title>
 <style>${CSS}</style>
 </head>
-<body>
+<body${opts.live ? ` data-version="${opts.live.version}"` : ''}>
 <main>
 <h1>${esc(title)}</h1>
+${opts.live ? '<p class="note">Live report: it checks for new statements every 5 seconds. <span id="live-status" role="status"></span></p>' : ''}
 <p class="note">Generated ${esc(r.generatedAt)} from ${r.counts.used} statements${period ? ` (${esc(period)})` : ''}. ${r.counts.duplicates} duplicate deliveries counted once, ${r.counts.voided} voided statements excluded, ${r.counts.otherCourse} statements about other courses ignored.${r.filters.pseudonymised ? ' Learners are pseudonymised.' : ''}</p>
 <nav aria-label="Sections"><ul><li><a href="#overview">Overview</a></li><li><a href="#drop-off">Drop-off</a></li><li><a href="#questions">Questions</a></li><li><a href="#feedback">Reflections and feedback</a></li><li><a href="#learners">Learners</a></li></ul></nav>
 
@@ -160,7 +176,7 @@ ${tableHtml(tables.learners!, { empty: 'No learners in this period.' })}
 ${tableHtml(tables.attempts!, { empty: 'No attempts in this period.' })}
 </section>
 </main>
-<script>${FILTER_JS}</script>
+<script>${FILTER_JS}${opts.live ? LIVE_JS : ''}</script>
 </body>
 </html>
 `;

@@ -8,6 +8,7 @@ import type { Course } from '../course/types.ts';
 export type { Report, CourseOutline } from './types.ts';
 export { writeReport } from './write.ts';
 export { renderHtml } from './html.ts';
+export { createLiveReport, type LiveReport } from './live.ts';
 
 export type StatementSource = { from: string } | { lrs: Omit<LrsSourceOptions, 'activity' | 'since'> };
 

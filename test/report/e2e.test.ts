@@ -136,6 +136,47 @@ describe('report over the embedded LRS, opened from disk in Chromium', () => {
     await context.close();
   });
 
+  it('--serve: the live report takes statements stored after it started and tells the open page', async () => {
+    const child = spawn(process.execPath, [BIN, 'report', '--lrs', lrs.endpoint, '--key', readKey, '--course', IRI, '--serve', '--port', '0', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, COURSEPACK_REPORT_POLL_MS: '200' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /live report on (\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (c) => reject(new Error(`report --serve exited ${c}`)));
+      });
+      const summary = async () => (await (await fetch(`${url}summary.json`)).json()) as Report;
+      expect((await summary()).overview.learners).toBe(5);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(url);
+      expect(await page.locator('#live-status').count()).toBe(1);
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+      // A sixth learner starts.
+      const fay = session('Fay', reg(6), '2026-09-04T09:00:00Z');
+      const admin = `Basic ${Buffer.from(`${lrs.adminKey!.key}:${lrs.adminKey!.secret}`).toString('base64')}`;
+      const post = await fetch(`${lrs.endpoint}statements`, {
+        method: 'POST',
+        headers: { authorization: admin, 'x-experience-api-version': '1.0.3', 'content-type': 'application/json' },
+        body: JSON.stringify([P.initialized(fay), P.experiencedPage(fay, { id: 'p1', title: 'Welcome' }, { durationMs: 4000 })]),
+      });
+      expect(post.status).toBe(200);
+      await expect.poll(async () => (await summary()).overview.learners, { timeout: 10_000 }).toBe(6);
+      expect((await summary()).funnel[0]!.learners).toBe(5);
+      await expect.poll(() => page.locator('#live-status a').count(), { timeout: 10_000 }).toBe(1);
+      await context.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('a write-only or wrong key is refused with an error the user can act on', async () => {
     const k = await createKey(lrs.storage, { name: 'package', scopes: ['statements:write'], writeOnly: true });
     const r = await cli(['report', '--lrs', lrs.endpoint, '--key', `${k.key}:${k.secret}`, '--quiet', '--out', join(dir, 'nope')]);
