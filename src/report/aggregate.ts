@@ -435,7 +435,11 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
     const questionStats = questionStatsOf(all);
 
     const learners = new Map<number, Attempt[]>();
-    for (const a of all) learners.set(a.learner, [...(learners.get(a.learner) ?? []), a]);
+    for (const a of all) {
+      const list = learners.get(a.learner);
+      if (list) list.push(a);
+      else learners.set(a.learner, [a]);
+    }
     const rank = { passed: 3, completed: 2, failed: 1, 'in progress': 0 } as const;
     const learnerRows: LearnerRow[] = [...learners].map(([l, as]) => {
       let status: LearnerRow['status'] = 'in progress';
@@ -527,7 +531,11 @@ export function createAggregator(o: AggregateOptions = {}): Aggregator {
    */
   function questionStatsOf(all: Attempt[]): QuestionStats[] {
     const byQuiz = new Map<string, number[]>();
-    for (const q of questionInfo) byQuiz.set(q.quiz, [...(byQuiz.get(q.quiz) ?? []), questions.get(q.id)!]);
+    for (const q of questionInfo) {
+      const list = byQuiz.get(q.quiz);
+      if (list) list.push(questions.get(q.id)!);
+      else byQuiz.set(q.quiz, [questions.get(q.id)!]);
+    }
     const out: QuestionStats[] = [];
     for (const [, qs] of byQuiz) {
       const finished = all.filter((a) => qs.every((qi) => a.answers.has(qi)));
