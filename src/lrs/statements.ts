@@ -84,12 +84,22 @@ function isActivity(o: Json): boolean {
   return o.objectType === undefined || o.objectType === 'Activity';
 }
 
-/** Every activity IRI a statement writes about: object (and SubStatement object) plus context activities. */
+/**
+ * Every activity IRI a statement writes about, for a key's activity-prefix check: the
+ * object (and SubStatement object) plus the parent, grouping and other context
+ * activities. `category` is left out: categories tag the profile a statement follows
+ * (cmi5 puts https://w3id.org/xapi/cmi5/context/categories/cmi5 on every cmi5-defined
+ * statement), they are not activities of the course, and counting them would make a
+ * course-scoped key useless to every cmi5 AU.
+ */
 export function activityIris(st: Json): Array<{ iri: string; path: string }> {
   const out: Array<{ iri: string; path: string }> = [];
   const visit = (s: Json, at: string) => {
     if (isActivity(s.object)) out.push({ iri: s.object.id, path: `${at}object.id` });
-    for (const a of contextActivities(s.context)) out.push({ iri: a.id, path: `${at}context.contextActivities` });
+    const ca = s.context?.contextActivities ?? {};
+    for (const k of ['parent', 'grouping', 'other']) {
+      for (const a of asList<Json>(ca[k])) out.push({ iri: a.id, path: `${at}context.contextActivities.${k}` });
+    }
   };
   visit(st, '');
   if (st.object.objectType === 'SubStatement') visit(st.object, 'object.');

@@ -61,10 +61,10 @@ export async function startLrsPreview(kind: 'xapi' | 'cmi5', origin: string): Pr
         actor: PREVIEW_ACTOR,
         // LMS-generated activity ids under the course IRI, so the session key's prefix covers them.
         activityIdBase: `${l.courseIri.replace(/\/$/, '')}/preview/au/`,
-        // No activity prefix here: cmi5 statements carry the cmi5 and moveon category
-        // activities (https://w3id.org/xapi/cmi5/…), and the LRS holds context activities
-        // to the prefix too, so a course-scoped key would refuse every cmi5-defined
-        // statement. The key is per session, made by the launcher and never in a package.
+        // A course-scoped session key: the cmi5 and moveOn categories the AU adds
+        // (https://w3id.org/xapi/cmi5/…) are category activities, which the LRS's prefix
+        // check leaves out. The key is per session, made by the launcher, never in a package.
+        activityPrefix: l.courseIri,
       });
       return { ...common, url: s.url, activityId: s.activityId, sessionId: s.sessionId, fetchUrl: s.fetchUrl };
     }

@@ -64,6 +64,16 @@ describe.each(BACKENDS)('keys and scopes on %s', (backend) => {
     expect(admin.json.statements).toEqual([]);
   });
 
+  it('may tag a statement with a profile category outside its prefix (cmi5 does on every defined statement), but not a parent', async () => {
+    const cmi5 = { objectType: 'Activity', id: 'https://w3id.org/xapi/cmi5/context/categories/cmi5' };
+    const tagged = statement({ object: inside(), context: { contextActivities: { category: [cmi5] } } });
+    expect((await pkg.post('statements', [tagged])).status).toBe(200);
+    const parent = statement({ object: inside(), context: { contextActivities: { parent: [cmi5] } } });
+    const r = await pkg.post('statements', [parent]);
+    expect(r.status).toBe(403);
+    expect(r.json.code).toBe('LRS_PREFIX');
+  });
+
   it('cannot touch documents it was not given', async () => {
     const q = { activityId: `${PREFIX}module-1`, agent: learner, stateId: 'bookmark' };
     expect((await pkg.put('activities/state', { page: 3 }, q)).status).toBe(403);
