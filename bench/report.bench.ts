@@ -35,20 +35,27 @@ const QUESTIONS: QuestionInput[] = Array.from({ length: 8 }, (_, i) =>
 
 /** Calls emit for n statements (duplicates and voiding statements included in n). */
 export function generate(n: number, emit: (s: object) => void): void {
+  for (const s of statements(n)) emit(s);
+}
+
+/** n statements, lazily (duplicates and voiding statements included in n). */
+export function* statements(n: number): Generator<object> {
   let seed = 7;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   let count = 0;
   let t = Date.parse('2026-09-01T08:00:00Z');
+  const queue: object[] = [];
   const out = (s: object) => {
     if (count >= n) return;
-    emit(s);
+    queue.push(s);
     count++;
     if (count < n && rand() < 0.01) {
-      emit(s); // a duplicate delivery
+      queue.push(s); // a duplicate delivery
       count++;
     }
   };
   for (let learner = 0; count < n; learner++) {
+    yield* queue.splice(0);
     const s: P.Session = {
       actor: { objectType: 'Agent', name: `Learner ${learner}`, account: { homePage: 'https://lms.example.org', name: `u${learner}` } },
       registration: randomUUID(),
@@ -85,6 +92,7 @@ export function generate(n: number, emit: (s: object) => void): void {
     out(P.terminated(s, { durationMs: 700000, progress: 100 }));
     t += 60000;
   }
+  yield* queue.splice(0);
 }
 
 function writeNdjson(path: string, n: number): void {
@@ -112,24 +120,20 @@ export async function seedLrs(db: string, n: number): Promise<{ seconds: number;
   let rows: ReturnType<typeof prepareStatement>['row'][] = [];
   let acts: ReturnType<typeof prepareStatement>['activities'] = [];
   const seenIds = new Set<string>();
-  const pending: Array<() => Promise<void>> = [];
-  generate(n, (s) => {
+  for (const s of statements(n)) {
     const id = (s as Statement).id;
-    if (seenIds.has(id)) return; // the LRS stores a resend once anyway
+    if (seenIds.has(id)) continue; // the LRS stores a resend once anyway
     seenIds.add(id);
     const p = prepareStatement(s, { key: seedKey, homePage: 'http://127.0.0.1/xapi/', now: now++ });
     rows.push(p.row);
     if (acts.length < 200) acts.push(...p.activities);
     if (rows.length >= 5000) {
-      const r = rows;
-      const a = acts;
-      pending.push(() => storage.insertStatements(r, a));
+      await storage.insertStatements(rows, acts);
       rows = [];
       acts = [];
     }
-  });
-  if (rows.length) pending.push(() => storage.insertStatements(rows, acts));
-  for (const f of pending) await f();
+  }
+  if (rows.length) await storage.insertStatements(rows, acts);
   const k = await createKey(storage, { name: 'bench report', scopes: ['statements:read'] });
   await storage.close();
   return { seconds: (performance.now() - t0) / 1000, key: `${k.key}:${k.secret}` };
