@@ -1,4 +1,6 @@
-// Writes a Report to a folder: index.html, one CSV per table, summary.json.
+// Writes a Report to a folder: index.html, one CSV per table, summary.json. Each file is
+// written as soon as it is rendered, so only one of them is in memory at a time (with 50,000
+// learners summary.json alone is ~30 MB).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csv } from './format.ts';
@@ -8,13 +10,15 @@ import type { Report } from './types.ts';
 
 export async function writeReport(r: Report, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files: Array<[string, string]> = [
-    ['index.html', renderHtml(r)],
-    ['summary.json', `${JSON.stringify(r, null, 2)}\n`],
-  ];
+  const written: string[] = [];
+  const put = async (name: string, text: string) => {
+    await writeFile(join(dir, name), text);
+    written.push(join(dir, name));
+  };
+  await put('index.html', renderHtml(r));
+  await put('summary.json', `${JSON.stringify(r, null, 1)}\n`);
   for (const t of tablesOf(r)) {
-    files.push([`${t.id}.csv`, csv(t.columns.map((c) => c.label), t.rows.map((row) => t.columns.map((c) => c.value(row))))]);
+    await put(`${t.id}.csv`, csv(t.columns.map((c) => c.label), t.rows.map((row) => t.columns.map((c) => c.value(row)))));
   }
-  for (const [name, text] of files) await writeFile(join(dir, name), text);
-  return files.map(([n]) => join(dir, n));
+  return written;
 }
