@@ -297,6 +297,15 @@ describe('inputs and outputs', () => {
     expect(r.feedback.comments[7]!.text).toBe(many[7 * 3 + 2]!.result!.response);
   });
 
+  it('an NDJSON export with a byte-order mark and CRLF line ends reads the same', async () => {
+    const base = classStatements();
+    const dir = tmp();
+    writeFileSync(join(dir, 'crlf.ndjson'), '\uFEFF' + base.map((x) => JSON.stringify(x)).join('\r\n') + '\r\n');
+    const r = await buildReport({ source: { from: join(dir, 'crlf.ndjson') }, course: IRI });
+    expect(r.counts.read).toBe(base.length);
+    expect(r.overview).toEqual(report(base).overview);
+  });
+
   it('a truncated JSON array is an error with a code, not a silent partial report', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(classStatements()).slice(0, -40));
