@@ -36,5 +36,12 @@ export function csvField(v: unknown): string {
 }
 
 export function csv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvRows([header, ...rows]);
+}
+
+/** Rows as CSV lines, each ended by CRLF (RFC 4180). */
+export function csvRows(rows: unknown[][]): string {
+  let out = '';
+  for (const r of rows) out += `${r.map(csvField).join(',')}\r\n`;
+  return out;
 }
