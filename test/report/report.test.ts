@@ -1,10 +1,10 @@
 // The report's figures over statement fixtures with hand-checked expected values, the
 // edge cases (nothing, initialized only, voided, duplicates, other course, hostile text),
 // the file readers and the written outputs.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as P from '../../src/xapi/profile.ts';
 import { createAggregator } from '../../src/report/aggregate.ts';
 import { buildReport, writeReport } from '../../src/report/index.ts';
@@ -18,7 +18,15 @@ const report = (statements: unknown[], o: Parameters<typeof createAggregator>[0]
   for (const s of statements) a.add(json(s));
   return a.finish();
 };
-const tmp = () => mkdtempSync(join(tmpdir(), 'cp-report-'));
+const made: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'cp-report-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('figures over a hand-checked class of five learners', () => {
   const r = report(classStatements());
