@@ -4,6 +4,9 @@
 // embedded LRS, for a cmi5 launch (fetch URL, LaunchData, learner preferences, progress
 // State, then initialized) and a Tin Can launch (landing page redirect, progress State,
 // then initialized). Median of 7 launches each; the outbox waits 100 ms to batch.
+// Then the statements/s the outbox sustains against the embedded LRS, as a ratio to the
+// same statements POSTed directly in the same run (bench/outbox-throughput.ts), so the
+// figure holds on a noisy machine. Ends with a Markdown table of every figure.
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
@@ -15,10 +18,14 @@ import { createLrs } from '../src/lrs/server.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { filesFromZip } from '../test/helpers/lms-server.ts';
 import { startCmi5Lms, statementsOf } from '../test/helpers/cmi5-launcher.ts';
+import { compareOutboxThroughput } from './outbox-throughput.ts';
 
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const js = gzipSync(await runtimeJs(), { level: 9 }).length;
 const css = gzipSync(await runtimeCss(), { level: 9 }).length;
-console.log(`runtime JS+CSS gzipped: ${((js + css) / 1024).toFixed(1)} KB (JS ${(js / 1024).toFixed(1)} KB, CSS ${(css / 1024).toFixed(1)} KB); budget 40 KB`);
+console.log(`runtime JS+CSS gzipped: ${kb(js + css)} (JS ${kb(js)}, CSS ${kb(css)}); budget 40 KB`);
+/** Rows of the closing Markdown table: figure, value. */
+const rows: [string, string][] = [['runtime JS + CSS, gzipped (one bundle for every target)', `${kb(js + css)} (JS ${kb(js)}, CSS ${kb(css)}); budget 40 KB`]];
 
 const dir = await mkdtemp(join(tmpdir(), 'cp-bench-xapi-'));
 const report = await buildCourse({ courseDir: 'course', outDir: dir, targets: ['cmi5', 'xapi'] });
@@ -47,8 +54,10 @@ async function firstStatementMs(launch: () => Promise<{ url: string; registratio
   }
   return times.sort((a, b) => a - b);
 }
-const show = (name: string, t: number[]) =>
+const show = (name: string, t: number[]) => {
   console.log(`${name}: launch → first statement stored, median ${t[3]!.toFixed(0)} ms (min ${t[0]!.toFixed(0)}, max ${t.at(-1)!.toFixed(0)}, 7 launches)`);
+  rows.push([`${name}: launch → first statement stored (median of 7)`, `${t[3]!.toFixed(0)} ms (${t[0]!.toFixed(0)}–${t.at(-1)!.toFixed(0)})`]);
+};
 
 try {
   show('cmi5', await firstStatementMs(async () => {
@@ -60,7 +69,6 @@ try {
     const url = await xapiLms.launchTincan({ path: 'index.html', actor: { mbox: 'mailto:bench@example.org' }, registration, activityId: courseIri });
     return { url, registration };
   }));
-  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (2 cores shared)`);
 } finally {
   await browser.close();
   await cmi5Lms.close();
@@ -68,3 +76,23 @@ try {
   await lrs.close();
   await rm(dir, { recursive: true, force: true });
 }
+
+// The outbox after the browser is gone (it runs in Node here, against a fresh LRS per run).
+const N = 2000;
+const BATCH = 50;
+const cmp = await compareOutboxThroughput(N, BATCH, 5);
+for (const r of cmp.rounds) {
+  console.log(`outbox ${r.outbox.perSecond} statements/s (${r.outbox.posts} POSTs), direct ${r.direct.perSecond} statements/s (${r.direct.posts} POSTs): ratio ${r.ratio.toFixed(2)}`);
+}
+const m = cmp.median;
+const ratios = cmp.rounds.map((r) => r.ratio).sort((a, b) => a - b);
+rows.push(
+  [`outbox: ${N} statements (${m.outbox.bytesPerStatement} B each), batches of ${BATCH}, vs the same POSTed directly (median of ${cmp.rounds.length} rounds)`,
+    `${(m.ratio * 100).toFixed(0)} % of direct (${ratios.map((r) => r.toFixed(2)).join(', ')})`],
+  ['outbox statements/s (that round)', `${m.outbox.perSecond} (enqueue ${m.outbox.enqueueMs} ms, flush ${m.outbox.flushMs} ms, ${m.outbox.posts} POSTs)`],
+  ['direct statements/s (that round)', `${m.direct.perSecond} (${m.direct.flushMs} ms, ${m.direct.posts} POSTs)`],
+);
+const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`\nload average at the end: ${load} (2 cores shared)\n`);
+console.log('| figure | value |\n|---|---|');
+for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
