@@ -115,7 +115,7 @@ describe('docs/cmi5.md lists the cmi5 requirements the tests are tagged with', (
     const requirements = JSON.parse(await readFile(join(ROOT, 'node_modules/@cmi5/requirements/requirements.json'), 'utf8'));
     const ID = /\b\d+\.\d+\.\d+\.\d+-\d+\b/g;
     const tagged = new Set<string>();
-    for (const f of ['test/e2e/cmi5.test.ts', 'test/unit/runtime/launch-xapi-cmi5.test.ts']) {
+    for (const f of ['test/e2e/cmi5.test.ts', 'test/e2e/cmi5-faults.test.ts', 'test/unit/runtime/launch-xapi-cmi5.test.ts']) {
       for (const m of (await readFile(join(ROOT, f), 'utf8')).matchAll(ID)) tagged.add(m[0]);
     }
     expect(tagged.size).toBeGreaterThan(40);
