@@ -49,9 +49,10 @@ export function sha2Matches(content: Buffer, hex: string): boolean {
   return !!alg && createHash(alg).update(content).digest('hex') === hex.toLowerCase();
 }
 
-export function buildMultipart(json: unknown, attachments: Array<{ sha2: string; contentType: string; content: Buffer }>): { type: string; body: Buffer } {
+/** `jsonText` is the first part, already serialised (the statements GET splices stored JSON). */
+export function buildMultipart(jsonText: string, attachments: Array<{ sha2: string; contentType: string; content: Buffer }>): { type: string; body: Buffer } {
   const boundary = `coursepack-${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 16)}`;
-  const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(json)}\r\n`)];
+  const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${jsonText}\r\n`)];
   for (const a of attachments) {
     chunks.push(
       Buffer.from(`--${boundary}\r\nContent-Type: ${a.contentType}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${a.sha2}\r\n\r\n`),

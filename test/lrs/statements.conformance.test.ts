@@ -562,6 +562,54 @@ describe.each(BACKENDS)('statements on %s', (backend) => {
         posted.push(...(await c.get('statements', { activity, ascending: 'true', limit: 0 })).json.statements.map((s: any) => s.id));
       }
     });
+    it('pages within since/until in both orders, each statement once (since, until, page bounds combined)', async () => {
+      const activity = `http://example.org/paging/${randomUUID()}`;
+      const ids: string[] = [];
+      const stored: string[] = [];
+      for (let i = 0; i < 9; i++) {
+        const [id] = (await c.post('statements', statement({ object: { id: activity } }))).json;
+        ids.push(id);
+        stored.push((await getOne(id)).stored);
+        await new Promise((r) => setTimeout(r, 3)); // distinct stored milliseconds
+      }
+      const want = ids.slice(2, 8); // since is exclusive, until inclusive
+      for (const ascending of ['false', 'true']) {
+        const seen: string[] = [];
+        let r = await c.get('statements', { activity, since: stored[1], until: stored[7], limit: 2, ascending });
+        for (;;) {
+          expect(r.status).toBe(200);
+          expect(r.json.statements.length).toBeLessThanOrEqual(2);
+          seen.push(...r.json.statements.map((s: any) => s.id));
+          if (!r.json.more) break;
+          r = await c.get(r.json.more);
+        }
+        expect(seen).toEqual(ascending === 'true' ? want : [...want].reverse());
+      }
+    });
+    it('exact pages are the stored statements byte for byte, with id, stored, timestamp, authority and version', async () => {
+      const activity = `http://example.org/paging/${randomUUID()}`;
+      const batch = [
+        statement({ object: { id: activity, definition: { name: { 'en-US': 'One', de: 'Eins' } } } }),
+        statement({ object: { id: activity }, context: { contextActivities: { parent: { id: 'http://example.org/p' } } } }),
+        statement({ object: { id: activity }, result: { response: 'quote " backslash \\ unicode \u00e9 \u2028' } }),
+      ];
+      const ids: string[] = (await c.post('statements', batch)).json;
+      const singles = await Promise.all(ids.map(async (id) => (await c.get('statements', { statementId: id })).text));
+      for (const [i, text] of singles.entries()) {
+        const st = JSON.parse(text);
+        expect(st.id).toBe(ids[i]);
+        for (const k of ['stored', 'timestamp', 'authority', 'version']) expect(st[k], k).toBeDefined();
+      }
+      expect(JSON.parse(singles[1]!).context.contextActivities.parent).toEqual([{ id: 'http://example.org/p' }]);
+      // Every language is kept in exact, whatever Accept-Language says.
+      expect(JSON.parse(singles[0]!).object.definition.name).toEqual({ 'en-US': 'One', de: 'Eins' });
+      const page = await c.get('statements', { activity, ascending: 'true' }, { 'accept-language': 'de' });
+      expect(page.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(page.text).toBe(`{"statements":[${singles.join(',')}],"more":""}`);
+      const paged = await c.get('statements', { activity, ascending: 'true', limit: 2, format: 'exact' });
+      expect(paged.text.startsWith(`{"statements":[${singles.slice(0, 2).join(',')}],"more":"/xapi/statements?more=`)).toBe(true);
+      expect((await c.get(paged.json.more)).text).toBe(`{"statements":[${singles[2]}],"more":""}`);
+    });
     it('limit=0 means the server maximum and the last page has more ""', async () => {
       const r = await c.get('statements', { limit: 0 });
       expect(r.json.statements.length).toBeGreaterThan(10);

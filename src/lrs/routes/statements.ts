@@ -165,7 +165,7 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     const format = (single(q.format, 'format') ?? 'exact') as Format;
     if (!['exact', 'ids', 'canonical'].includes(format)) throw httpError(400, 'LRS_PARAM', 'format must be ids, exact or canonical', { path: 'format' });
     const attachments = bool(q.attachments, 'attachments');
-    const send = (payload: Record<string, any>) => sendMaybeMultipart(reply, payload, [payload], attachments);
+    const send = (payload: Record<string, any>) => sendMaybeMultipart(reply, JSON.stringify(payload), [payload], attachments);
 
     const sid = single(q.statementId, 'statementId');
     const vid = single(q.voidedStatementId, 'voidedStatementId');
@@ -181,6 +181,8 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
         throw httpError(404, 'XAPI_NOT_FOUND', vid ? `no voided statement ${id}` : `no statement ${id}`);
       }
       reply.header('Last-Modified', new Date(found.storedMs).toUTCString());
+      // exact: the stored JSON is already the statement as it must be returned (see prepareStatement).
+      if (format === 'exact') return sendMaybeMultipart(reply, found.json, statementsWithAttachments([found.json], attachments), attachments);
       return send(renderStatement(found.json, format, langs, await definitionsFor([found.json], format)));
     }
 
@@ -199,28 +201,37 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
     }
     const hits = await o.storage.queryStatements({ ...filter, limit: filter.limit + 1 });
     const page = hits.slice(0, filter.limit);
-    const defs = await definitionsFor(page.map((h) => h.json), fmt);
-    const statements = page.map((h) => renderStatement(h.json, fmt, langs, defs));
     let moreUrl = '';
     if (hits.length > filter.limit) {
       const next: StatementFilter = { ...filter, afterSeq: page[page.length - 1]!.seq };
       moreUrl = `${o.basePath}statements?more=${encodeMore({ filter: next, format: fmt, attachments: withAttachments })}`;
     }
-    return sendMaybeMultipart(reply, { statements, more: moreUrl }, statements, withAttachments);
+    if (fmt === 'exact') {
+      // The stored JSON is byte for byte what JSON.stringify(JSON.parse(stored)) would give, so
+      // splice it in instead of parsing and re-serialising every statement of the page.
+      const jsons = page.map((h) => h.json);
+      const body = `{"statements":[${jsons.join(',')}],"more":${JSON.stringify(moreUrl)}}`;
+      return sendMaybeMultipart(reply, body, statementsWithAttachments(jsons, withAttachments), withAttachments);
+    }
+    const defs = await definitionsFor(page.map((h) => h.json), fmt);
+    const statements = page.map((h) => renderStatement(h.json, fmt, langs, defs));
+    return sendMaybeMultipart(reply, JSON.stringify({ statements, more: moreUrl }), statements, withAttachments);
   });
 
   /**
    * With attachments=true the response is multipart/mixed: the JSON, then the content of
    * every attachment (by sha2) the returned statements carry and this LRS holds.
+   * `body` is the serialised JSON response; `statements` are the parsed statements whose
+   * attachments count (only needed when `attachments`).
    */
-  async function sendMaybeMultipart(reply: FastifyReply, payload: unknown, statements: Array<Record<string, any>>, attachments: boolean) {
-    if (!attachments) return reply.type('application/json').send(payload);
+  async function sendMaybeMultipart(reply: FastifyReply, body: string, statements: Array<Record<string, any>>, attachments: boolean) {
+    if (!attachments) return reply.type('application/json').send(body);
     const wanted = new Set<string>();
     for (const st of statements) {
       for (const a of [...(st.attachments ?? []), ...(st.object?.attachments ?? [])]) if (a.sha2) wanted.add(String(a.sha2).toLowerCase());
     }
     const found = await o.storage.getAttachments([...wanted]);
-    const m = buildMultipart(payload, found);
+    const m = buildMultipart(body, found);
     return reply.type(m.type).send(m.body);
   }
 
@@ -258,6 +269,14 @@ export function statementRoutes(app: FastifyInstance, o: StatementRouteOptions):
       limit,
     };
   }
+}
+
+/**
+ * Parsed stored statements for the attachments=true part list; none otherwise. A statement
+ * whose JSON never mentions "attachments" has none (nor does its SubStatement), so it is not parsed.
+ */
+function statementsWithAttachments(jsons: string[], attachments: boolean): Array<Record<string, any>> {
+  return attachments ? jsons.filter((j) => j.includes('"attachments"')).map((j) => JSON.parse(j)) : [];
 }
 
 function time(v: unknown, name: string): number | undefined {

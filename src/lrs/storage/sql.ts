@@ -90,7 +90,6 @@ export function statementQuery(f: StatementFilter, ph: (n: number) => string, pg
     return ph(params.length);
   };
   const where: string[] = ['s.voided = 0'];
-  const cmpAfter = f.ascending ? '>' : '<';
   const order = f.ascending ? 'ASC' : 'DESC';
   let from = 'statements s';
   let seqCol = 's.seq';
@@ -111,11 +110,35 @@ export function statementQuery(f: StatementFilter, ph: (n: number) => string, pg
   const slack = pg ? CLOCK_SLACK_MS : 0;
   const seqAtOrBefore = (ms: number) =>
     `COALESCE((SELECT b.seq FROM statements b WHERE b.stored_ms <= ${p(ms)} ORDER BY b.stored_ms DESC, b.seq DESC LIMIT 1), 0)`;
-  if (f.sinceMs !== undefined) where.push(`s.stored_ms > ${p(f.sinceMs)}`, `${seqCol} > ${seqAtOrBefore(f.sinceMs - slack)}`);
+  //
+  // All seq bounds of one side are folded into ONE comparison (min/max of them): given two
+  // upper bounds (`seq <= upperSeq AND seq < afterSeq`), the planners range-scan on one and
+  // filter by the other, so every later page re-read all the rows between the first page
+  // and itself (quadratic paging). Bounds are thunks so placeholders are taken in text order.
+  const lower: Array<() => string> = []; // seq > each
+  const upper: Array<() => string> = []; // seq <= each
+  if (f.sinceMs !== undefined) {
+    where.push(`s.stored_ms > ${p(f.sinceMs)}`);
+    lower.push(() => seqAtOrBefore(f.sinceMs! - slack));
+  }
   // For until no assumption is needed: a matching row is itself among those the bound is taken over.
-  if (f.untilMs !== undefined) where.push(`s.stored_ms <= ${p(f.untilMs)}`, `${seqCol} <= ${seqAtOrBefore(f.untilMs)}`);
-  if (f.upperSeq !== undefined) where.push(`${seqCol} <= ${p(f.upperSeq)}`);
-  if (f.afterSeq !== undefined) where.push(`${seqCol} ${cmpAfter} ${p(f.afterSeq)}`);
+  if (f.untilMs !== undefined) {
+    where.push(`s.stored_ms <= ${p(f.untilMs)}`);
+    upper.push(() => seqAtOrBefore(f.untilMs!));
+  }
+  if (f.upperSeq !== undefined) upper.push(() => p(f.upperSeq));
+  if (f.afterSeq !== undefined) {
+    if (f.ascending) lower.push(() => p(f.afterSeq));
+    else upper.push(() => p(f.afterSeq! - 1)); // seqs are integers: seq < n is seq <= n - 1
+  }
+  const fold = (bounds: Array<() => string>, fn: 'min' | 'max') => {
+    const parts = bounds.map((b) => b());
+    if (parts.length === 1) return parts[0]!;
+    // PostgreSQL would type LEAST/GREATEST of untyped parameters as text.
+    return pg ? `${fn === 'min' ? 'LEAST' : 'GREATEST'}(${parts.map((x) => `CAST(${x} AS BIGINT)`).join(', ')})` : `${fn}(${parts.join(', ')})`;
+  };
+  if (lower.length > 0) where.push(`${seqCol} > ${fold(lower, 'max')}`);
+  if (upper.length > 0) where.push(`${seqCol} <= ${fold(upper, 'min')}`);
   const sql = `SELECT s.seq AS seq, s.json AS json, s.stored_ms AS stored_ms FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${seqCol} ${order} LIMIT ${p(f.limit)}`;
   return { sql, params };
 }
