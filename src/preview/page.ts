@@ -80,49 +80,9 @@ ${m.problems.map(problemItem).join('\n')}
 export function renderPlayerPage(m: PageModel): string {
   const course = m.course!;
   const data = { build: m.build, ok: true, courseId: course.id, launches: m.launches, suspendDataLimit: SUSPEND_DATA_LIMIT };
-  const picker =
-    m.launches.length > 1
-      ? `<label for="sco-select">SCO</label>
-      <select id="sco-select">
-${m.launches.map((l) => `        <option value="${escapeHtml(l.id)}">${escapeHtml(l.title)}</option>`).join('\n')}
-      </select>`
-      : `<span class="sco-name">${escapeHtml(m.launches[0].title)}</span>`;
-  const warnings = m.problems.length
-    ? `\n    <details class="warnings"><summary>${m.problems.length === 1 ? '1 warning' : `${m.problems.length} warnings`}</summary>
-      <ol id="problems">
-${m.problems.map(problemItem).join('\n')}
-      </ol></details>`
-    : '';
   const row = (id: string, label: string, extra = ''): string =>
     `      <div id="${id}-row"><dt>${label}</dt><dd id="${id}"></dd>${extra}</div>`;
-  return `${head(`${course.title} — coursepack preview`, data, m.scripts)}
-<body>
-<a class="skip" href="#panel">Skip to the LMS panel</a>
-<header class="bar">
-  <h1>${escapeHtml(course.title)} <span class="sub">${escapeHtml(course.version)} · ${TARGET_NAMES[m.target]} preview</span></h1>
-  <p class="build">Build ${m.build} at ${escapeHtml(clock(m.builtAt))} in ${m.ms} ms.${warnings}</p>
-  <p id="live-status" role="status" class="live"></p>
-</header>
-<main class="layout">
-  <section class="stage" aria-labelledby="stage-h">
-    <h2 id="stage-h" class="visually-hidden">Course package</h2>
-    <div class="toolbar">
-      ${picker}
-      <button type="button" id="relaunch">Relaunch (resume)</button>
-      <button type="button" id="new-attempt">New attempt</button>
-      <label for="frame-width">Width</label>
-      <select id="frame-width">
-        <option value="">Fill</option>
-        <option value="1280">1280 px (desktop)</option>
-        <option value="1024">1024 px</option>
-        <option value="768">768 px (tablet)</option>
-        <option value="360">360 px (phone)</option>
-      </select>
-      <span id="attempt-status" role="status"></span>
-    </div>
-    <iframe id="sco" title="Course content" src="about:blank"></iframe>
-  </section>
-  <section id="panel" class="panel" aria-labelledby="panel-h" tabindex="-1">
+  return `${playerStage(m, data, 'SCO')}  <section id="panel" class="panel" aria-labelledby="panel-h" tabindex="-1">
     <h2 id="panel-h">LMS data (cmi)</h2>
     <dl class="cmi">
 ${row('cmi-student', 'student_id (student_name)')}
@@ -165,4 +125,53 @@ ${row('cmi-comments', 'comments')}
 </body>
 </html>
 `;
+}
+
+/**
+ * The top of a player page, shared by the SCORM 1.2 and the LRS (xAPI, cmi5) players:
+ * head, header with build and warnings, and the stage with the package's iframe and
+ * its toolbar. `unit` names a launchable unit in the picker (SCO, AU, Activity).
+ */
+export function playerStage(m: PageModel, data: object, unit: string): string {
+  const course = m.course!;
+  const picker =
+    m.launches.length > 1
+      ? `<label for="sco-select">${unit}</label>
+      <select id="sco-select">
+${m.launches.map((l) => `        <option value="${escapeHtml(l.id)}">${escapeHtml(l.title)}</option>`).join('\n')}
+      </select>`
+      : `<span class="sco-name">${escapeHtml(m.launches[0].title)}</span>`;
+  const warnings = m.problems.length
+    ? `\n    <details class="warnings"><summary>${m.problems.length === 1 ? '1 warning' : `${m.problems.length} warnings`}</summary>
+      <ol id="problems">
+${m.problems.map(problemItem).join('\n')}
+      </ol></details>`
+    : '';
+  return `${head(`${course.title} — coursepack preview`, data, m.scripts)}
+<body>
+<a class="skip" href="#panel">Skip to the LMS panel</a>
+<header class="bar">
+  <h1>${escapeHtml(course.title)} <span class="sub">${escapeHtml(course.version)} · ${TARGET_NAMES[m.target]} preview</span></h1>
+  <p class="build">Build ${m.build} at ${escapeHtml(clock(m.builtAt))} in ${m.ms} ms.${warnings}</p>
+  <p id="live-status" role="status" class="live"></p>
+</header>
+<main class="layout">
+  <section class="stage" aria-labelledby="stage-h">
+    <h2 id="stage-h" class="visually-hidden">Course package</h2>
+    <div class="toolbar">
+      ${picker}
+      <button type="button" id="relaunch">Relaunch (resume)</button>
+      <button type="button" id="new-attempt">New attempt</button>
+      <label for="frame-width">Width</label>
+      <select id="frame-width">
+        <option value="">Fill</option>
+        <option value="1280">1280 px (desktop)</option>
+        <option value="1024">1024 px</option>
+        <option value="768">768 px (tablet)</option>
+        <option value="360">360 px (phone)</option>
+      </select>
+      <span id="attempt-status" role="status"></span>
+    </div>
+    <iframe id="sco" title="Course content" src="about:blank"></iframe>
+  </section>`;
 }
