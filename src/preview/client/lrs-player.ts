@@ -5,6 +5,7 @@
 // under the coursepack profile. Everything is written with textContent: statement
 // values and course text are never parsed as HTML.
 import { connectLiveReload } from './live-reload.ts';
+import { wireFrameWidth } from './frame-width.ts';
 
 interface Launch {
   id: string;
@@ -206,18 +207,7 @@ function startPlayer(): void {
     void launch('resume');
   });
   if (select) select.value = unit.id;
-  // Frame width, to see the AU as a phone or tablet shows it (set through CSSOM: the CSP has no inline styles).
-  const width = $<HTMLSelectElement>('frame-width');
-  const widthKey = 'coursepack-preview:frame-width';
-  const applyWidth = (): void => {
-    iframe.style.width = width.value ? `${width.value}px` : '';
-    iframe.classList.toggle('fixed-width', Boolean(width.value));
-    sessionStorage.setItem(widthKey, width.value);
-  };
-  width.value = sessionStorage.getItem(widthKey) ?? '';
-  if (width.selectedIndex < 0) width.value = '';
-  width.addEventListener('change', applyWidth);
-  applyWidth();
+  wireFrameWidth(iframe, $<HTMLSelectElement>('frame-width'));
   void launch('resume');
   void poll();
 }

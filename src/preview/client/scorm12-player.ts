@@ -5,6 +5,7 @@
 // shows the CMI data live. Everything is written with textContent: SCO values and
 // course text are never parsed as HTML.
 import { connectLiveReload } from './live-reload.ts';
+import { wireFrameWidth } from './frame-width.ts';
 
 /** The scorm-again surface this player uses (loaded as a global from scorm12.min.js). */
 interface Scorm12ApiLike {
@@ -273,17 +274,6 @@ function startPlayer(): void {
     });
   });
   if (select) select.value = sco.id;
-  // Frame width, to see the SCO as a phone or tablet shows it (set through CSSOM: the CSP has no inline styles).
-  const width = $<HTMLSelectElement>('frame-width');
-  const widthKey = 'coursepack-preview:frame-width';
-  const applyWidth = (): void => {
-    iframe.style.width = width.value ? `${width.value}px` : '';
-    iframe.classList.toggle('fixed-width', Boolean(width.value));
-    sessionStorage.setItem(widthKey, width.value);
-  };
-  width.value = sessionStorage.getItem(widthKey) ?? '';
-  if (width.selectedIndex < 0) width.value = '';
-  width.addEventListener('change', applyWidth);
-  applyWidth();
+  wireFrameWidth(iframe, $<HTMLSelectElement>('frame-width'));
   void launch('resume');
 }
