@@ -13,7 +13,7 @@ import { buildCourse } from '../../src/package/build.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { filesFromZip } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd, openViewOf, visibleView } from '../helpers/learner.ts';
+import { answer, moduleDataOf, nextToEnd, openFromContents, openViewOf, visibleView } from '../helpers/learner.ts';
 import { asSent, startCmi5Lms, statementsOf, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
@@ -86,7 +86,7 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
     expect(await page.evaluate(() => (window as any).coursepackLaunch.state)).toBe('running');
     const frame = page.mainFrame();
     await page.locator('.cp-view:not([hidden]) a.cp-term').first().click();
-    await page.click(`.cp-toc a[href="#${data.views[0]}"]`);
+    await openFromContents(page, frame, data.views[0]!);
     await nextToEnd(frame);
     for (const q of data.questions) await answer(frame, q, true);
     for (const r of data.reflections) {
