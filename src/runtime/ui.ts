@@ -42,6 +42,11 @@ export function startUi(data: ModuleData, tracker: Tracker, feedback?: Feedback)
 
   const show = (i: number, focus: HTMLElement | null): void => {
     if (i < 0 || i >= views.length || !views[i]) return;
+    // Switching views is like opening a new page: it appears at its place at once. The
+    // stylesheet's smooth scrolling is only for moves within the view on screen; animating
+    // from the old view's scroll position moved the contents under the learner's pointer
+    // for a few hundred milliseconds after a glossary look-up, so a click there missed.
+    const behavior: ScrollBehavior = i === current ? 'auto' : 'instant';
     views.forEach((v, k) => (v.hidden = k !== i));
     current = i;
     if (shownAt[i] === undefined) shownAt[i] = Date.now();
@@ -54,8 +59,8 @@ export function startUi(data: ModuleData, tracker: Tracker, feedback?: Feedback)
     if (focus) {
       // A new page starts at the top, with the header and progress in view; a term is scrolled to.
       focus.focus({ preventScroll: true });
-      if (focus === heading(i)) window.scrollTo(0, 0);
-      else focus.scrollIntoView({ block: 'start' });
+      if (focus === heading(i)) window.scrollTo({ top: 0, left: 0, behavior });
+      else focus.scrollIntoView({ block: 'start', behavior });
     }
   };
   const heading = (i: number): HTMLElement | null => (views[i] ? $('h2', views[i]) : null);

@@ -60,6 +60,27 @@ describe('learner pages', () => {
     await page.context().close();
   });
 
+  it('a glossary look-up opens at the term at once: nothing scrolls under the pointer afterwards', async () => {
+    const page = await open();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    const termId = (await page.locator('.cp-view:not([hidden]) a.cp-term').first().getAttribute('href'))!.slice(1);
+    // Click in the page itself and read the scroll position in the same task, then again
+    // after any smooth-scroll animation would have ended.
+    const at = await page.evaluate(() => {
+      (document.querySelector('.cp-view:not([hidden]) a.cp-term') as HTMLElement).click();
+      return scrollY;
+    });
+    await page.waitForTimeout(600);
+    const after = await page.evaluate((id) => ({ y: scrollY, top: document.getElementById(id)!.getBoundingClientRect().top }), termId);
+    expect(at).toBeGreaterThan(0);
+    expect(after.y).toBe(at);
+    // The term is on screen (as near the top as the page's length allows).
+    expect(after.top).toBeGreaterThanOrEqual(0);
+    expect(after.top).toBeLessThan(720);
+    await page.context().close();
+  });
+
   it('previous and next move one page at a time and progress counts viewed pages', async () => {
     const page = await open();
     expect(await page.isDisabled('#cp-prev')).toBe(true);
