@@ -1,14 +1,14 @@
 // One module folder: module.yaml, its Markdown pages, activities.yaml,
 // glossary.yaml, reading.yaml and assets/. Builds the typed Module and checks every
 // reference between these files (images, [[terms]], activity placement, answers).
-import { readdirSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { problem, type Problem } from '../errors.ts';
 import type { Activity, Asset, GlossaryTerm, Module, Page, Question, Reading, Choice } from './types.ts';
 import { readSourceFile, readYamlFile, type LoadContext } from './files.ts';
 import { parseYaml, locate, type SourceYaml } from './yaml.ts';
 import { validateSchema } from './schema.ts';
-import { resolveInsideSync, reasonText, unsafeReason } from './paths.ts';
+import { isWithin, resolveInsideSync, reasonText, unsafeReason, type Resolved } from './paths.ts';
 import { scanMarkdown, splitFrontMatter } from './markdown.ts';
 import { didYouMean } from './suggest.ts';
 import { asArray, asBool, asNumber, asObject, asString } from './values.ts';
@@ -203,16 +203,32 @@ interface AssetScan {
 async function scanAssets(ctx: LoadContext, folder: string): Promise<AssetScan> {
   const scan: AssetScan = { files: new Map(), escaped: new Set(), used: new Set() };
   const walk = async (relInModule: string): Promise<void> => {
+    const dir = path.join(ctx.root, folder, relInModule);
     let entries;
     try {
-      entries = readdirSync(path.join(ctx.root, folder, relInModule), { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Dotfiles (.DS_Store, editor swap files) never belong in a package.
     const visible = entries.filter((e) => !e.name.startsWith('.'));
-    const resolved = visible.map((e) => resolveInsideSync(ctx.rootReal, ctx.root, `${folder}/${relInModule}/${e.name}`));
+    // A plain file (not a link) in a folder that is itself inside the course is inside the
+    // course: it needs a stat, not a realpath of its own. Links and folders are resolved.
+    let dirReal: string | undefined;
+    try {
+      dirReal = realpathSync.native(dir);
+      if (!isWithin(ctx.rootReal, dirReal)) dirReal = undefined;
+    } catch {
+      dirReal = undefined;
+    }
+    const resolved = visible.map((e): Resolved => {
+      if (dirReal !== undefined && e.isFile()) {
+        const real = path.join(dirReal, e.name);
+        return { ok: true, abs: path.join(dir, e.name), real, isDir: false, bytes: statSync(real).size };
+      }
+      return resolveInsideSync(ctx.rootReal, ctx.root, `${folder}/${relInModule}/${e.name}`);
+    });
     for (let k = 0; k < visible.length; k++) {
       const e = visible[k]!;
       const r = resolved[k]!;

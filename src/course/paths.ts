@@ -30,7 +30,7 @@ export function resolveInsideSync(rootReal: string, baseAbs: string, rel: string
   const abs = path.resolve(baseAbs, rel);
   let real: string;
   try {
-    real = realpathSync(abs);
+    real = realpathSync.native(abs);
   } catch {
     // Absent, or a dangling symlink: either way there is nothing to package.
     return { ok: false, reason: 'missing' };
