@@ -4,8 +4,15 @@
 // as a baseline measured in the same run, the same statements POSTed directly in batches
 // of the same size with fetch, one request at a time, to another fresh LRS. The ratio of
 // the two is what the outbox costs, and it survives a noisy shared machine where the
-// absolute statements/s does not. Not a test; also runnable on its own:
-//   node --import tsx bench/outbox-throughput.ts 2000 50 5   (statements, batch size, rounds)
+// absolute statements/s does not. The outbox's Storage is an in-memory Web Storage that
+// counts what is written to it (key + value, UTF-8 bytes, per setItem), reported per
+// statement delivered and as a ratio to the bytes the direct baseline POSTs for the same
+// statements (1 = each statement written to storage once). A second scenario, "trickle",
+// is a learner offline for a long session: statements enqueued one per task (each its own
+// storage write; fetch fails at once), the queue growing to `trickle` statements, then
+// delivered once online.
+// Not a test; also runnable on its own:
+//   node --import tsx bench/outbox-throughput.ts 2000 50 5 1000   (statements, batch size, rounds, trickle statements)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +30,11 @@ export interface ThroughputResult {
   flushMs: number;
   perSecond: number;
   posts: number;
+  /** Bytes (key + value, UTF-8) the outbox passed to storage.setItem, and how many calls. */
+  storageBytes: number;
+  storageWrites: number;
+  /** storageBytes / statements. */
+  storageBytesPerStatement: number;
 }
 
 export interface ThroughputComparison {
@@ -31,6 +43,31 @@ export interface ThroughputComparison {
   direct: ThroughputResult;
   /** outbox.perSecond / direct.perSecond. */
   ratio: number;
+  /** Bytes written to storage per byte of statements POSTed by the direct baseline. */
+  storageRatio: number;
+}
+
+/** An in-memory Web Storage (Node has no localStorage) that counts what is written. */
+export function countingStorage(): KeyValueStorage & { bytes: number; writes: number; map: Map<string, string> } {
+  const map = new Map<string, string>();
+  const enc = new TextEncoder();
+  const s = {
+    map,
+    bytes: 0,
+    writes: 0,
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem(k: string, v: string) {
+      s.bytes += enc.encode(k).length + enc.encode(v).length;
+      s.writes++;
+      map.set(k, String(v));
+    },
+    removeItem: (k: string) => void map.delete(k),
+    get length() {
+      return map.size;
+    },
+    key: (i: number) => [...map.keys()][i] ?? null,
+  };
+  return s;
 }
 
 const SESSION: P.Session = {
@@ -72,7 +109,7 @@ async function withLrs<T>(run: (lrs: Lrs, auth: string, posts: () => number) => 
   }
 }
 
-const result = (list: P.Statement[], batchSize: number, enqueueMs: number, flushMs: number, posts: number): ThroughputResult => ({
+const result = (list: P.Statement[], batchSize: number, enqueueMs: number, flushMs: number, posts: number, storage = { bytes: 0, writes: 0 }): ThroughputResult => ({
   statements: list.length,
   batchSize,
   bytesPerStatement: Math.round(JSON.stringify(list).length / list.length),
@@ -80,26 +117,39 @@ const result = (list: P.Statement[], batchSize: number, enqueueMs: number, flush
   flushMs: Math.round(flushMs),
   perSecond: Math.round(list.length / ((enqueueMs + flushMs) / 1000)),
   posts,
+  storageBytes: storage.bytes,
+  storageWrites: storage.writes,
+  storageBytesPerStatement: Math.round(storage.bytes / list.length),
 });
 
-/** The outbox delivering `list`: enqueued in one burst (no batching timer), then flushed. */
-export function measureOutboxThroughput(list: P.Statement[], batchSize = 50): Promise<ThroughputResult> {
+/**
+ * The outbox delivering `list`: enqueued in one burst (no batching timer), or with
+ * `trickle` one statement per task as a learner's actions come, then flushed.
+ */
+export function measureOutboxThroughput(list: P.Statement[], batchSize = 50, trickle = false): Promise<ThroughputResult> {
   return withLrs(async (lrs, auth, posts) => {
-    const map = new Map<string, string>();
-    const storage: KeyValueStorage = { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
+    const storage = countingStorage();
     const first = list[0] as { actor: P.Session['actor']; context: { registration: string } };
-    const o = createOutbox({ endpoint: lrs.endpoint, auth, actor: first.actor, registration: first.context.registration, storage, batchSize, batchDelayMs: 60_000, events: null });
+    // Trickle: the browser is offline while the statements come (fetch fails at once), online for the flush.
+    let offline = trickle;
+    const net: typeof fetch = (url, init) => (offline ? Promise.reject(new TypeError('Failed to fetch')) : fetch(url, init));
+    const o = createOutbox({ endpoint: lrs.endpoint, auth, actor: first.actor, registration: first.context.registration, storage, batchSize, batchDelayMs: 60_000, events: null, fetch: net });
     let t = performance.now();
-    for (const st of list) o.enqueue(st);
+    for (const st of list) {
+      o.enqueue(st);
+      if (trickle) await new Promise((r) => setImmediate(r));
+    }
     await Promise.resolve();
     const enqueueMs = performance.now() - t;
+    offline = false;
     t = performance.now();
     await o.flush();
     const flushMs = performance.now() - t;
     o.stop();
     if (o.pending().length) throw new Error(`${o.pending().length} statements left undelivered`);
     if (o.rejected().length) throw new Error(`${o.rejected().length} statements rejected: ${o.rejected()[0]!.reason}`);
-    return result(list, batchSize, enqueueMs, flushMs, posts());
+    if (storage.map.size) throw new Error(`${storage.map.size} storage keys left after delivery`);
+    return result(list, batchSize, enqueueMs, flushMs, posts(), storage);
   });
 }
 
@@ -117,11 +167,23 @@ export function measureDirectThroughput(list: P.Statement[], batchSize = 50): Pr
   });
 }
 
+/** UTF-8 bytes of the statements as the direct baseline POSTs them. */
+const postedBytes = (list: P.Statement[]) => new TextEncoder().encode(JSON.stringify(list)).length;
+
 /**
  * Both, `rounds` times (direct then outbox, each on a fresh LRS, after one small
  * discarded round that warms up the JIT and SQLite for both); the median round by ratio.
  */
 export async function compareOutboxThroughput(n = 2000, batchSize = 50, rounds = 5): Promise<{ rounds: ThroughputComparison[]; median: ThroughputComparison }> {
+  return compare(n, batchSize, rounds, false);
+}
+
+/** The trickle scenario (one enqueue per task while offline, then delivery), same shape. */
+export function compareTrickle(n = 1000, batchSize = 50, rounds = 1): Promise<{ rounds: ThroughputComparison[]; median: ThroughputComparison }> {
+  return compare(n, batchSize, rounds, true);
+}
+
+async function compare(n: number, batchSize: number, rounds: number, trickle: boolean): Promise<{ rounds: ThroughputComparison[]; median: ThroughputComparison }> {
   const warm = benchStatements(Math.min(n, 200));
   await measureDirectThroughput(warm, batchSize);
   await measureOutboxThroughput(warm, batchSize);
@@ -129,14 +191,22 @@ export async function compareOutboxThroughput(n = 2000, batchSize = 50, rounds =
   for (let r = 0; r < rounds; r++) {
     const list = benchStatements(n);
     const direct = await measureDirectThroughput(list, batchSize);
-    const outbox = await measureOutboxThroughput(list, batchSize);
-    out.push({ outbox, direct, ratio: outbox.perSecond / direct.perSecond });
+    const outbox = await measureOutboxThroughput(list, batchSize, trickle);
+    out.push({ outbox, direct, ratio: outbox.perSecond / direct.perSecond, storageRatio: outbox.storageBytes / postedBytes(list) });
   }
   const sorted = [...out].sort((a, b) => a.ratio - b.ratio);
   return { rounds: out, median: sorted[Math.floor(sorted.length / 2)]! };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await compareOutboxThroughput(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 50), Number(process.argv[4] ?? 5));
-  process.stdout.write(`${JSON.stringify(r, null, 1)}\n`);
+  const batch = Number(process.argv[3] ?? 50);
+  const burst = await compareOutboxThroughput(Number(process.argv[2] ?? 2000), batch, Number(process.argv[4] ?? 5));
+  const trickle = await compareTrickle(Number(process.argv[5] ?? 1000), batch, 1);
+  const line = (name: string, c: ThroughputComparison) =>
+    `${name}: ${c.outbox.statements} statements, ${c.outbox.perSecond} statements/s vs direct ${c.direct.perSecond} (ratio ${c.ratio.toFixed(2)}); ` +
+    `storage ${c.outbox.storageBytes} B in ${c.outbox.storageWrites} writes = ${c.outbox.storageBytesPerStatement} B per statement delivered, ` +
+    `${c.storageRatio.toFixed(2)}× the bytes POSTed directly\n`;
+  for (const r of burst.rounds) process.stdout.write(line('burst round', r));
+  process.stdout.write(line('burst median', burst.median));
+  process.stdout.write(line('trickle', trickle.median));
 }

@@ -104,14 +104,30 @@ interface Entry {
   u?: 1;
 }
 
+/** What one storage key holds: the shape every version of the outbox has written. */
 interface Box {
   q: Entry[];
   r: Rejected[];
 }
 
+/** A run of the queue kept under one key (see "Storage" above). */
+interface Chunk {
+  key: string;
+  q: Entry[];
+  /** What this instance last read or wrote under the key (null: nothing); other tabs' changes show as a difference. */
+  raw: string | null;
+  /** Made by this instance, which alone appends to it; other chunks are only trimmed and removed. */
+  own: boolean;
+  /** Still holds a rejected list of the earlier format in storage, to keep until that list is saved elsewhere. */
+  hadR?: boolean;
+}
+
 const KEY_PREFIX = 'coursepack.xapi.outbox';
+const REJECTED_PREFIX = 'coursepack.xapi.rejected';
 /** Rejections kept for inspection; older ones are dropped. */
 const MAX_REJECTED = 200;
+/** A chunk takes no more appends past this many characters, whatever the batch size. */
+const CHUNK_CHARS = 128 * 1024;
 
 function actorKey(a: Actor): string {
   const x = a as Record<string, any>;
@@ -122,33 +138,64 @@ function actorKey(a: Actor): string {
   return JSON.stringify(a);
 }
 
+/** The key of an outbox's first chunk; further chunks are this key + "\n" + a chunk id. */
 export function outboxKey(endpoint: string, actor: Actor, registration: string): string {
   return `${KEY_PREFIX}\n${endpoint}\n${actorKey(actor)}\n${registration}`;
 }
 
-/**
- * Queues of the same endpoint and learner left under other registrations (an earlier
- * attempt whose statements never left). Statements carry their own registration, so they
- * can be sent from any queue; the outbox moves them into its own.
- */
-function siblingKeys(storage: KeyValueStorage, own: string): string[] {
-  if (typeof storage.key !== 'function' || typeof storage.length !== 'number') return [];
-  const prefix = own.slice(0, own.lastIndexOf('\n') + 1);
+/** Every key of the storage that starts with `prefix` (none when the storage cannot list its keys). */
+function keysWith(storage: KeyValueStorage, prefix: string): string[] {
   const out: string[] = [];
+  if (typeof storage.key !== 'function' || typeof storage.length !== 'number') return out;
   for (let i = 0; i < storage.length; i++) {
     const k = storage.key(i);
-    if (k && k !== own && k.startsWith(prefix)) out.push(k);
+    if (k && k.startsWith(prefix)) out.push(k);
   }
   return out;
 }
 
+/**
+ * Chunk order: first chunks (no id; ours, then other registrations'), then by id, which
+ * starts with the creation time.
+ */
+function byId(own: string, prefix: string): (a: Chunk, b: Chunk) => number {
+  const rank = (k: string): string => (k === own ? '' : `${k.slice(prefix.length).split('\n')[1] ?? ''}\n${k}`);
+  return (a, b) => (rank(a.key) < rank(b.key) ? -1 : rank(a.key) > rank(b.key) ? 1 : 0);
+}
+
+function parseBox(raw: string | null): Box | null {
+  if (!raw) return null;
+  try {
+    const b = JSON.parse(raw) as Box;
+    return Array.isArray(b?.q) && Array.isArray(b?.r) ? b : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseRejected(raw: string | null): Rejected[] {
+  try {
+    const r = raw ? JSON.parse(raw) : [];
+    return Array.isArray(r) ? r.filter((x) => x?.statement && typeof x.statement.id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 const bytes = (s: string): number => new TextEncoder().encode(s).length;
+const message = (e: unknown): string => String((e as Error)?.message ?? e);
 
 type Outcome = { kind: 'done' } | { kind: 'retry'; error: string; retryAfterMs: number };
 
 export function createOutbox(o: OutboxOptions): Outbox {
   const endpoint = o.endpoint.endsWith('/') ? o.endpoint : `${o.endpoint}/`;
   const key = outboxKey(endpoint, o.actor, o.registration);
+  /** Keys of every queue of this endpoint and learner, whatever the registration. */
+  const learner = key.slice(0, key.lastIndexOf('\n') + 1);
+  const rejectedKey = REJECTED_PREFIX + key.slice(KEY_PREFIX.length);
+  const storage = o.storage;
+  // Without key()/length the next launch could not find further chunks: one chunk then, as before.
+  const canList = typeof storage.key === 'function' && typeof storage.length === 'number';
   const doFetch = o.fetch ?? globalThis.fetch.bind(globalThis);
   const batchSize = Math.max(1, o.batchSize ?? 50);
   const batchDelay = o.batchDelayMs ?? 100;
@@ -159,12 +206,21 @@ export function createOutbox(o: OutboxOptions): Outbox {
   const random = o.random ?? Math.random;
   let auth = o.auth;
 
-  /** The queue as this instance knows it; written through to storage once per task. */
-  let box: Box = { q: [], r: [] };
+  /** The queue as this instance knows it, oldest chunk first; written through to storage once per task. */
+  let chunks: Chunk[] = [];
+  /** Where each queued statement is, by id. */
+  const where = new Map<string, { c: Chunk; e: Entry }>();
+  /** Chunks changed since the last write. */
+  const dirty = new Set<Chunk>();
+  let rejected: Rejected[] = [];
+  let rejectedDirty = false;
+  /** Rejected lists of other registrations, removed once ours (which took them in) is saved. */
+  let staleRejected: string[] = [];
   /** Ids this instance delivered or rejected, so another tab's older copy cannot bring them back. */
   const gone = new Set<string>();
-  /** What this instance last read or wrote under its key: unchanged storage needs no parsing. */
-  let lastRaw: string | null = null;
+  /** Chunk ids: creation time (base 36, fixed width, so they sort) and a tag of this instance. */
+  const tag = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+  let lastTime = 0;
   let writeQueued = false;
   const st: OutboxState = { pending: 0, rejected: 0, sending: false, failures: 0, retryInMs: null, lastError: null, delivered: 0, storageError: null };
   const listeners = new Set<(s: OutboxState) => void>();
@@ -173,92 +229,165 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let running: Promise<void> | null = null;
   let stopped = false;
 
-  function parseBox(raw: string | null): Box | null {
-    if (!raw) return null;
-    try {
-      const b = JSON.parse(raw) as Box;
-      return Array.isArray(b?.q) && Array.isArray(b?.r) ? b : null;
-    } catch {
-      return null;
-    }
+  /** A new rejection goes last; ones read from storage (older) go first, unless already listed. */
+  function addRejected(list: Rejected[], isNew: boolean): void {
+    const have = new Set(rejected.map((r) => r.statement.id));
+    const extra = list.filter((r) => isNew || !have.has(r.statement.id));
+    if (!extra.length) return;
+    rejected = isNew ? [...rejected, ...extra] : [...extra, ...rejected];
+    rejected = rejected.slice(-MAX_REJECTED);
+    rejectedDirty = true;
   }
 
-  /** Adds entries another tab (or an earlier launch) wrote under a key and this instance has not seen. */
-  function absorb(b: Box | null): void {
-    if (!b) return;
-    const have = new Set(box.q.map((e) => e.s.id));
-    const extra = b.q.filter((e) => e?.s && typeof e.s.id === 'string' && !have.has(e.s.id) && !gone.has(e.s.id));
-    const haveR = new Set(box.r.map((r) => r.statement.id));
-    const extraR = b.r.filter((r) => r?.statement && !haveR.has(r.statement.id));
-    if (extra.length) box = { ...box, q: [...box.q, ...extra] };
-    if (extraR.length) box = { ...box, r: [...extraR, ...box.r].slice(-MAX_REJECTED) };
+  /** Adds what a chunk's stored box holds and this instance has not seen (another tab, an earlier launch). */
+  function absorb(c: Chunk, b: Box): void {
+    for (const e of b.q) {
+      const id = e?.s?.id;
+      if (typeof id !== 'string' || where.has(id) || gone.has(id)) continue;
+      const x: Entry = e.u ? { s: e.s, u: 1 } : { s: e.s };
+      c.q.push(x);
+      where.set(id, { c, e: x });
+    }
+    if (b.r.length) {
+      // The earlier format kept rejections in the box: moved to their own key, then dropped here.
+      addRejected(b.r.filter((r) => r?.statement && typeof r.statement.id === 'string'), false);
+      c.hadR = true;
+    }
   }
 
   // Storage is written once per task (a microtask after the last change), so a burst of
-  // enqueues costs one write; the microtask still runs before the page can go away.
-  // Before writing, whatever another tab of the same attempt added is merged in.
-  function write(): void {
+  // enqueues costs one write per chunk touched; the microtask still runs before the page can
+  // go away. Before a chunk is written, whatever another tab added under its key is merged in.
+  function persist(): void {
     writeQueued = false;
-    try {
-      const raw = o.storage.getItem(key);
-      if (raw !== lastRaw) absorb(parseBox(raw));
-    } catch {
-      // Unreadable storage: this instance's copy is the queue.
+    const list = [...dirty];
+    dirty.clear();
+    const seen = new Map<Chunk, string | null | undefined>();
+    for (const c of list) {
+      let raw: string | null | undefined;
+      try {
+        raw = storage.getItem(c.key);
+        if (raw !== c.raw) {
+          const b = parseBox(raw);
+          if (b) absorb(c, b);
+        }
+      } catch {
+        // Unreadable storage: this instance's copy is the queue.
+      }
+      seen.set(c, raw);
     }
-    const raw = box.q.length || box.r.length ? JSON.stringify(box) : null;
-    try {
-      if (raw === null) o.storage.removeItem(key);
-      else o.storage.setItem(key, raw);
-      lastRaw = raw;
-      st.storageError = null;
-    } catch (e) {
-      st.storageError = String((e as Error)?.message ?? e);
+    let error: string | null = null;
+    // Rejections before the chunks, so a rejected statement is in one place or both, never none.
+    if (rejectedDirty) {
+      try {
+        if (rejected.length) storage.setItem(rejectedKey, JSON.stringify(rejected));
+        else storage.removeItem(rejectedKey);
+        rejectedDirty = false;
+        for (const k of staleRejected) storage.removeItem(k);
+        staleRejected = [];
+      } catch (e) {
+        error = message(e);
+      }
     }
+    // Emptied chunks first: removing them gives a full storage room for the rest.
+    list.sort((a, b) => a.q.length - b.q.length);
+    for (const c of list) {
+      if (c.hadR && rejectedDirty) {
+        dirty.add(c);
+        continue;
+      }
+      const raw = c.q.length ? JSON.stringify({ q: c.q, r: [] }) : null;
+      try {
+        if (raw === null) {
+          if (seen.get(c) !== null) storage.removeItem(c.key);
+        } else if (raw !== seen.get(c)) storage.setItem(c.key, raw);
+        c.raw = raw;
+        c.hadR = false;
+      } catch (e) {
+        error = message(e);
+        dirty.add(c);
+      }
+    }
+    // An emptied chunk is forgotten once removed, except the one this instance appends to.
+    const tail = chunks[chunks.length - 1];
+    chunks = chunks.filter((c) => c.q.length || dirty.has(c) || (c === tail && c.own));
+    st.storageError = error;
     changed();
   }
 
   function changed(): void {
-    st.pending = box.q.length;
-    st.rejected = box.r.length;
+    st.pending = chunks.reduce((n, c) => n + c.q.length, 0);
+    st.rejected = rejected.length;
     const snapshot = { ...st };
     for (const l of listeners) l(snapshot);
   }
 
-  function update(fn: (b: Box) => Box): void {
-    box = fn(box);
-    changed();
+  function touch(c: Chunk | null): void {
+    if (c) dirty.add(c);
     if (!writeQueued) {
       writeQueued = true;
-      queueMicrotask(write);
+      queueMicrotask(persist);
     }
   }
 
-  const idsOf = (entries: Entry[]) => new Set(entries.map((e) => e.s.id));
+  /** The chunk a new statement goes to: this instance's last one while it has room, else a new one. */
+  function openChunk(): Chunk {
+    const t = chunks[chunks.length - 1];
+    if (t?.own && (!canList || (t.q.length < batchSize && (t.raw?.length ?? 0) < CHUNK_CHARS))) return t;
+    let k = key;
+    // An empty queue starts under the outbox's own key, so a short queue is one key as it always was.
+    if (chunks.some((c) => c.q.length || c.key === key)) {
+      lastTime = Math.max(Date.now(), lastTime + 1);
+      k = `${key}\n${lastTime.toString(36).padStart(9, '0')}${tag}`;
+    }
+    const c: Chunk = { key: k, q: [], raw: null, own: true };
+    chunks.push(c);
+    return c;
+  }
+
+  /** The oldest `n` queued statements. */
+  function head(n: number): Entry[] {
+    const out: Entry[] = [];
+    for (const c of chunks) {
+      for (const e of c.q) {
+        if (out.length >= n) return out;
+        out.push(e);
+      }
+    }
+    return out;
+  }
 
   function remove(entries: Entry[]): void {
-    const these = idsOf(entries);
-    for (const id of these) gone.add(id);
-    update((b) => ({ ...b, q: b.q.filter((e) => !these.has(e.s.id)) }));
+    const these = new Set(entries.map((e) => e.s.id));
+    const hit = new Set<Chunk>();
+    for (const id of these) {
+      gone.add(id);
+      const w = where.get(id);
+      if (!w) continue;
+      where.delete(id);
+      hit.add(w.c);
+    }
+    for (const c of hit) {
+      c.q = c.q.filter((e) => !these.has(e.s.id));
+      touch(c);
+    }
+    changed();
   }
 
   function setUncertain(entries: Entry[], on: boolean, only?: Set<string>): void {
-    const these = idsOf(entries);
-    update((b) => ({
-      ...b,
-      q: b.q.map((e) => {
-        if (!these.has(e.s.id) || (only && !only.has(e.s.id))) return e;
-        const { u: _u, ...rest } = e;
-        return on ? { ...rest, u: 1 } : rest;
-      }),
-    }));
+    for (const { s } of entries) {
+      const w = where.get(s.id);
+      if (!w || (only && !only.has(s.id)) || !!w.e.u === on) continue;
+      if (on) w.e.u = 1;
+      else delete w.e.u;
+      touch(w.c);
+    }
   }
 
   function reject(e: Entry, status: number, reason: string): void {
-    gone.add(e.s.id);
-    update((b) => ({
-      q: b.q.filter((x) => x.s.id !== e.s.id),
-      r: [...b.r, { statement: e.s, status, reason, at: new Date().toISOString() }].slice(-MAX_REJECTED),
-    }));
+    addRejected([{ statement: e.s, status, reason, at: new Date().toISOString() }], true);
+    remove([e]);
+    touch(null);
   }
 
   function schedule(ms: number): void {
@@ -327,7 +456,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       return { kind: 'retry', error: reasonOf(status, text), retryAfterMs: Number.isFinite(ra) && ra > 0 ? ra * 1000 : 0 };
     }
     // A definite refusal: nothing in this request was stored, so it cannot have made any statement "maybe stored".
-    setUncertain(entries, false, new Set([...idsOf(entries)].filter((id) => !wasUncertain.has(id))));
+    setUncertain(entries, false, new Set(entries.map((e) => e.s.id).filter((id) => !wasUncertain.has(id))));
     if (entries.length > 1) {
       const half = Math.ceil(entries.length / 2);
       for (const part of [entries.slice(0, half), entries.slice(half)]) {
@@ -356,9 +485,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
     changed();
     try {
       for (;;) {
-        const q = box.q;
-        if (q.length === 0 || stopped) break;
-        const out = await deliver(q.slice(0, batchSize));
+        // Copies: deliver() reads each statement's flag as it was before this request.
+        const batch = head(batchSize).map((e) => ({ ...e }));
+        if (batch.length === 0 || stopped) break;
+        const out = await deliver(batch);
         if (out.kind === 'retry') {
           st.failures += 1;
           st.lastError = out.error;
@@ -396,7 +526,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let keepaliveInFlight = 0;
 
   function flushOnPageHide(): number {
-    const q = box.q;
+    const q = head(Infinity);
     const chosen: Entry[] = [];
     let size = 2;
     for (const e of q) {
@@ -446,36 +576,54 @@ export function createOutbox(o: OutboxOptions): Outbox {
   events?.addEventListener('pageshow', onWake);
   events?.addEventListener('online', onWake);
 
-  // Whatever an earlier launch left behind goes out now, including other registrations' queues.
+  // Whatever an earlier launch left behind goes out now, including other registrations'
+  // queues (statements carry their own registration, so any queue can send them): their
+  // chunks are taken over where they lie and removed once delivered; nothing is copied, so
+  // a crash during adoption cannot lose or double anything.
   try {
-    lastRaw = o.storage.getItem(key);
-    absorb(parseBox(lastRaw));
-    const siblings = siblingKeys(o.storage, key);
-    for (const k of siblings) absorb(parseBox(o.storage.getItem(k)));
-    if (siblings.length) {
-      // Written under our key first, removed from theirs after: a crash in between duplicates, never loses.
-      write();
-      if (!st.storageError) for (const k of siblings) o.storage.removeItem(k);
+    const boxes = new Map<Chunk, Box>();
+    for (const k of canList ? keysWith(storage, learner) : [key]) {
+      const raw = storage.getItem(k);
+      const b = parseBox(raw);
+      if (b) boxes.set({ key: k, q: [], raw, own: false }, b);
     }
+    chunks = [...boxes.keys()].sort(byId(key, learner));
+    for (const c of chunks) {
+      const b = boxes.get(c)!;
+      absorb(c, b);
+      // Duplicates (a statement in two chunks), empty boxes and the earlier format's rejections are rewritten.
+      if (c.q.length !== b.q.length || !c.q.length || c.hadR) touch(c);
+    }
+    const rejectedKeys = canList ? keysWith(storage, REJECTED_PREFIX + learner.slice(KEY_PREFIX.length)) : [rejectedKey];
+    for (const k of rejectedKeys) addRejected(parseRejected(storage.getItem(k)), false);
+    staleRejected = rejectedKeys.filter((k) => k !== rejectedKey);
+    rejectedDirty = rejectedDirty || staleRejected.length > 0;
+    if (rejectedDirty) touch(null);
+    if (!canList && !chunks.length) chunks.push({ key, q: [], raw: null, own: true });
+    else if (!canList) chunks[0]!.own = true;
   } catch {
     // Unreadable storage: start with an empty queue in memory.
   }
-  if (box.q.length > 0) schedule(0);
+  if (where.size > 0) schedule(0);
   changed();
 
   return {
     enqueue(s) {
       if (!s || typeof s.id !== 'string') throw new TypeError('a statement needs its id before it is queued');
-      if (box.q.some((e) => e.s.id === s.id)) return;
-      box.q.push({ s });
-      update((b) => b);
+      if (where.has(s.id)) return;
+      const c = openChunk();
+      const e: Entry = { s };
+      c.q.push(e);
+      where.set(s.id, { c, e });
+      touch(c);
+      changed();
       if (retrying || stopped) return;
-      if (box.q.length >= batchSize) void flush();
+      if (where.size >= batchSize) void flush();
       else if (!timer) schedule(batchDelay);
     },
     flush,
-    pending: () => box.q.map((e) => e.s),
-    rejected: () => box.r.slice(),
+    pending: () => head(Infinity).map((e) => e.s),
+    rejected: () => rejected.slice(),
     state: () => ({ ...st }),
     onChange(l) {
       listeners.add(l);
