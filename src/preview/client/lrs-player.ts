@@ -5,7 +5,8 @@
 // under the coursepack profile. Everything is written with textContent: statement
 // values and course text are never parsed as HTML.
 import { connectLiveReload } from './live-reload.ts';
-import { wireFrameWidth } from './frame-width.ts';
+import { unloadFrame, wireFrameWidth } from './frame.ts';
+import type { FeedEntry } from '../statement-feed.ts';
 
 interface Launch {
   id: string;
@@ -27,18 +28,6 @@ interface LaunchAnswer {
   actor: { name?: string; account?: { name: string } };
   sessionId?: string;
   fetchUrl?: string;
-}
-interface FeedEntry {
-  seq: number;
-  id: string;
-  stored: string;
-  registration: string;
-  verb: string;
-  object: string;
-  result: string;
-  valid: boolean;
-  errors: string[];
-  statement: unknown;
 }
 
 const POLL_MS = 500;
@@ -153,20 +142,11 @@ function startPlayer(): void {
     setTimeout(() => void poll(), POLL_MS);
   }
 
-  /** Unload the AU (it sends terminated on pagehide) and wait until it has gone. */
-  function unload(): Promise<void> {
-    if (!iframe.getAttribute('src') || iframe.getAttribute('src') === 'about:blank') return Promise.resolve();
-    return new Promise((resolve) => {
-      iframe.addEventListener('load', () => resolve(), { once: true });
-      iframe.src = 'about:blank';
-    });
-  }
-
   async function launch(mode: 'resume' | 'new'): Promise<void> {
     if (busy) return;
     busy = true;
     try {
-      await unload();
+      await unloadFrame(iframe);
       const res = await fetch('/_preview/launch', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -5,7 +5,7 @@
 // shows the CMI data live. Everything is written with textContent: SCO values and
 // course text are never parsed as HTML.
 import { connectLiveReload } from './live-reload.ts';
-import { wireFrameWidth } from './frame-width.ts';
+import { unloadFrame, wireFrameWidth } from './frame.ts';
 
 /** The scorm-again surface this player uses (loaded as a global from scorm12.min.js). */
 interface Scorm12ApiLike {
@@ -225,20 +225,11 @@ function startPlayer(): void {
     );
   }
 
-  /** Unload the SCO (it finishes and commits on pagehide) and wait until it has gone. */
-  function unload(): Promise<void> {
-    if (!iframe.getAttribute('src') || iframe.getAttribute('src') === 'about:blank') return Promise.resolve();
-    return new Promise((resolve) => {
-      iframe.addEventListener('load', () => resolve(), { once: true });
-      iframe.src = 'about:blank';
-    });
-  }
-
   async function launch(mode: 'resume' | 'new'): Promise<void> {
     if (busy) return;
     busy = true;
     try {
-      await unload();
+      await unloadFrame(iframe);
       if (mode === 'new') sessionStorage.removeItem(recordKey(sco));
       const prior = saved(sco);
       const Ctor = (window as unknown as { Scorm12API: ApiCtor }).Scorm12API;
@@ -267,7 +258,7 @@ function startPlayer(): void {
   select?.addEventListener('change', () => {
     const next = data.launches.find((l) => l.id === select.value);
     if (!next || next === sco) return;
-    void unload().then(() => {
+    void unloadFrame(iframe).then(() => {
       sco = next;
       sessionStorage.setItem(selectedKey, sco.id);
       void launch('resume');
