@@ -124,10 +124,15 @@ interface Chunk {
 
 const KEY_PREFIX = 'coursepack.xapi.outbox';
 const REJECTED_PREFIX = 'coursepack.xapi.rejected';
+const SENT_PREFIX = 'coursepack.xapi.sent';
 /** Rejections kept for inspection; older ones are dropped. */
 const MAX_REJECTED = 200;
-/** A chunk takes no more appends past this many characters, whatever the batch size. */
-const CHUNK_CHARS = 128 * 1024;
+/**
+ * Characters after which a chunk takes no more appends (an append rewrites the chunk): the
+ * outbox key's own chunk holds up to a batch as it always did, later ones are kept smaller.
+ */
+const FIRST_CHUNK_CHARS = 128 * 1024;
+const CHUNK_CHARS = 16 * 1024;
 
 function actorKey(a: Actor): string {
   const x = a as Record<string, any>;
@@ -173,6 +178,15 @@ function parseBox(raw: string | null): Box | null {
   }
 }
 
+function parseIds(raw: string | null): string[] {
+  try {
+    const r = raw ? JSON.parse(raw) : [];
+    return Array.isArray(r) ? r.filter((x) => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function parseRejected(raw: string | null): Rejected[] {
   try {
     const r = raw ? JSON.parse(raw) : [];
@@ -193,6 +207,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** Keys of every queue of this endpoint and learner, whatever the registration. */
   const learner = key.slice(0, key.lastIndexOf('\n') + 1);
   const rejectedKey = REJECTED_PREFIX + key.slice(KEY_PREFIX.length);
+  const sentKey = SENT_PREFIX + key.slice(KEY_PREFIX.length);
   const storage = o.storage;
   // Without key()/length the next launch could not find further chunks: one chunk then, as before.
   const canList = typeof storage.key === 'function' && typeof storage.length === 'number';
@@ -218,6 +233,17 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let staleRejected: string[] = [];
   /** Ids this instance delivered or rejected, so another tab's older copy cannot bring them back. */
   const gone = new Set<string>();
+  /**
+   * Queued statements marked "maybe stored" (Entry.u), kept under their own small key so
+   * marking a batch before its request rewrites a list of ids, not the chunks.
+   */
+  const unsure = new Set<string>();
+  let unsureDirty = false;
+  /** What this instance last read or wrote under sentKey, and the ids in it that other tabs hold. */
+  let sentRaw: string | null = null;
+  let foreignSent: string[] = [];
+  /** Lists of other registrations, removed once ours (which took them in) is saved. */
+  let staleSent: string[] = [];
   /** Chunk ids: creation time (base 36, fixed width, so they sort) and a tag of this instance. */
   const tag = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
   let lastTime = 0;
@@ -244,9 +270,10 @@ export function createOutbox(o: OutboxOptions): Outbox {
     for (const e of b.q) {
       const id = e?.s?.id;
       if (typeof id !== 'string' || where.has(id) || gone.has(id)) continue;
-      const x: Entry = e.u ? { s: e.s, u: 1 } : { s: e.s };
+      const x: Entry = { s: e.s };
       c.q.push(x);
       where.set(id, { c, e: x });
+      if (e.u) mark(x, true);
     }
     if (b.r.length) {
       // The earlier format kept rejections in the box: moved to their own key, then dropped here.
@@ -308,6 +335,26 @@ export function createOutbox(o: OutboxOptions): Outbox {
         dirty.add(c);
       }
     }
+    // The "maybe stored" list after the chunks: a statement leaves the queue before its mark does.
+    if (unsureDirty) {
+      try {
+        const raw = storage.getItem(sentKey);
+        // Marks another tab made on statements this instance does not hold are kept.
+        if (raw !== sentRaw) foreignSent = parseIds(raw);
+        foreignSent = foreignSent.filter((id) => !where.has(id) && !gone.has(id));
+        const ids = [...unsure, ...foreignSent];
+        const value = ids.length ? JSON.stringify(ids) : null;
+        if (value === null) {
+          if (raw !== null) storage.removeItem(sentKey);
+        } else if (value !== raw) storage.setItem(sentKey, value);
+        sentRaw = value;
+        unsureDirty = false;
+        for (const k of staleSent) storage.removeItem(k);
+        staleSent = [];
+      } catch (e) {
+        error = message(e);
+      }
+    }
     // An emptied chunk is forgotten once removed, except the one this instance appends to.
     const tail = chunks[chunks.length - 1];
     chunks = chunks.filter((c) => c.q.length || dirty.has(c) || (c === tail && c.own));
@@ -333,7 +380,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   /** The chunk a new statement goes to: this instance's last one while it has room, else a new one. */
   function openChunk(): Chunk {
     const t = chunks[chunks.length - 1];
-    if (t?.own && (!canList || (t.q.length < batchSize && (t.raw?.length ?? 0) < CHUNK_CHARS))) return t;
+    if (t?.own && (!canList || (t.q.length < batchSize && (t.raw?.length ?? 0) < (t.key === key ? FIRST_CHUNK_CHARS : CHUNK_CHARS)))) return t;
     let k = key;
     // An empty queue starts under the outbox's own key, so a short queue is one key as it always was.
     if (chunks.some((c) => c.q.length || c.key === key)) {
@@ -357,6 +404,17 @@ export function createOutbox(o: OutboxOptions): Outbox {
     return out;
   }
 
+  function mark(e: Entry, on: boolean): void {
+    if (on) {
+      e.u = 1;
+      unsure.add(e.s.id);
+    } else {
+      delete e.u;
+      unsure.delete(e.s.id);
+    }
+    unsureDirty = true;
+  }
+
   function remove(entries: Entry[]): void {
     const these = new Set(entries.map((e) => e.s.id));
     const hit = new Set<Chunk>();
@@ -365,6 +423,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       const w = where.get(id);
       if (!w) continue;
       where.delete(id);
+      if (w.e.u) mark(w.e, false);
       hit.add(w.c);
     }
     for (const c of hit) {
@@ -378,9 +437,8 @@ export function createOutbox(o: OutboxOptions): Outbox {
     for (const { s } of entries) {
       const w = where.get(s.id);
       if (!w || (only && !only.has(s.id)) || !!w.e.u === on) continue;
-      if (on) w.e.u = 1;
-      else delete w.e.u;
-      touch(w.c);
+      mark(w.e, on);
+      touch(null);
     }
   }
 
@@ -594,6 +652,19 @@ export function createOutbox(o: OutboxOptions): Outbox {
       // Duplicates (a statement in two chunks), empty boxes and the earlier format's rejections are rewritten.
       if (c.q.length !== b.q.length || !c.q.length || c.hadR) touch(c);
     }
+    const sentKeys = canList ? keysWith(storage, SENT_PREFIX + learner.slice(KEY_PREFIX.length)) : [sentKey];
+    for (const k of sentKeys) {
+      const raw = storage.getItem(k);
+      if (k === sentKey) sentRaw = raw;
+      for (const id of parseIds(raw)) {
+        const w = where.get(id);
+        if (w && !w.e.u) mark(w.e, true);
+      }
+    }
+    staleSent = sentKeys.filter((k) => k !== sentKey);
+    // Marks of statements no longer queued are dropped; those read from chunks were already saved.
+    unsureDirty = staleSent.length > 0 || (sentRaw !== null && parseIds(sentRaw).some((id) => !unsure.has(id)));
+    if (unsureDirty) touch(null);
     const rejectedKeys = canList ? keysWith(storage, REJECTED_PREFIX + learner.slice(KEY_PREFIX.length)) : [rejectedKey];
     for (const k of rejectedKeys) addRejected(parseRejected(storage.getItem(k)), false);
     staleRejected = rejectedKeys.filter((k) => k !== rejectedKey);
