@@ -1,6 +1,6 @@
 // Statement delivery that never loses a statement: every statement is written to a
-// persistent outbox (localStorage, one key per endpoint + actor + registration) before
-// any request, and leaves it only when the LRS has stored it or has definitively refused
+// persistent outbox (localStorage, per endpoint + actor + registration) before any
+// request, and leaves it only when the LRS has stored it or has definitively refused
 // it. Statement ids are assigned at creation (src/xapi/profile.ts), so a resend — after a
 // timeout, a closed page, a second tab — can never create a duplicate: an LRS stores the
 // same id with the same content once. POSTs are batched; failures back off exponentially
@@ -15,6 +15,21 @@
 // 409 means "this id is already stored": for a statement an earlier request of ours may
 // have stored (the response was lost), that is our own copy and counts as delivered; for
 // one never sent before it is someone else's statement and is rejected.
+//
+// Storage: a queue is kept in chunks, each a JSON box {"q":[{"s":statement,"u"?:1}],"r":[]}.
+// The first is under "coursepack.xapi.outbox\n<endpoint>\n<actor>\n<registration>" and holds
+// up to one batch, so a short queue is exactly the single key earlier versions wrote; later
+// ones are under that key + "\n" + an id (creation time, base 36, fixed width, then a tag of
+// the instance) and take appends up to 8 KiB. An enqueue rewrites only the chunk it goes
+// to and a delivered batch only the chunk it ends in (emptied chunks are removed), so what
+// is written does not grow with the queue (the whole queue was rewritten before). Ids a
+// request may have stored ("maybe stored", for the 409 rule) are a list under
+// "coursepack.xapi.sent\n…", the rejected list is under "coursepack.xapi.rejected\n…".
+// Queues in the earlier format are read where they are: the box is a first chunk, and its
+// rejected list is saved under its own key before the box is rewritten without it. Each
+// instance appends only to chunks it made, and merges into a chunk what another tab wrote
+// there before writing it. Every write leaves each statement queued, rejected or stored
+// (test/xapi/outbox-storage.test.ts checks every intermediate state).
 // Browser-safe: no Node imports; Storage and fetch are injected for tests.
 import type { Actor } from '@xapi/xapi';
 
@@ -23,7 +38,10 @@ export interface KeyValueStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
-  /** With these two, queues left under an earlier registration of the same learner are adopted. */
+  /**
+   * With these two, a long queue is kept in chunks and queues left under an earlier
+   * registration of the same learner are adopted; without them the queue is one key.
+   */
   readonly length?: number;
   key?(index: number): string | null;
 }
@@ -132,7 +150,7 @@ const MAX_REJECTED = 200;
  * outbox key's own chunk holds up to a batch as it always did, later ones are kept smaller.
  */
 const FIRST_CHUNK_CHARS = 128 * 1024;
-const CHUNK_CHARS = 16 * 1024;
+const CHUNK_CHARS = 8 * 1024;
 
 function actorKey(a: Actor): string {
   const x = a as Record<string, any>;
