@@ -364,6 +364,52 @@ describe('outbox storage', () => {
     expect([...storage.map.keys()].sort()).toEqual([rejectedKey, 'unrelated'].sort());
   });
 
+  it('a queue an earlier registration left in chunks, with its marks and rejections, is taken over by the next registration', async () => {
+    const before = session({ registration: randomUUID() });
+    const now = session({ registration: randomUUID() });
+    const storage = new CountingStorage();
+    const net = network();
+    const old = outbox(storage, before, { fetch: net.fetch, batchSize: 10 });
+    const bad = structuredClone(P.judgedModule(before, { raw: 5, max: 10 }, 50)) as any;
+    bad.result.score.raw = 12;
+    old.enqueue(bad);
+    await old.flush();
+    expect(old.rejected().map((r) => r.statement.id)).toEqual([bad.id]);
+    net.offline = true;
+    const list = statements(30, before);
+    for (const st of list) {
+      old.enqueue(st);
+      await nextTask();
+    }
+    await until(() => old.state().failures >= 1);
+    old.stop();
+    const suffix = (k: string) => k.slice('coursepack.xapi.outbox'.length);
+    const oldKey = outboxKey(lrs.endpoint, before.actor, before.registration);
+    expect(queueKeys(storage, oldKey).length).toBeGreaterThan(1);
+    expect(storage.getItem(`coursepack.xapi.sent${suffix(oldKey)}`)).not.toBeNull();
+    expect(storage.getItem(`coursepack.xapi.rejected${suffix(oldKey)}`)).not.toBeNull();
+    // The first request did store the first statement (as other content: only the mark tells it is ours).
+    const res = await fetch(`${lrs.endpoint}statements`, {
+      method: 'POST',
+      headers: { Authorization: admin, 'X-Experience-API-Version': '1.0.3', 'Content-Type': 'application/json' },
+      body: JSON.stringify([{ ...P.printed(before), id: list[0]!.id }]),
+    });
+    expect(res.status).toBe(200);
+
+    net.offline = false;
+    const o = outbox(storage, now, { fetch: net.fetch });
+    expect(o.pending().map((x) => x.id)).toEqual(list.map((x) => x.id));
+    expect(o.rejected().map((r) => r.statement.id)).toEqual([bad.id]);
+    await o.flush();
+    expect(o.state().pending).toBe(0);
+    expect(o.rejected().map((r) => r.statement.id)).toEqual([bad.id]);
+    expect(o.state().delivered).toBe(30);
+    expect((await stored(before.registration)).sort()).toEqual(list.map((x) => x.id).sort());
+    // Only this registration's rejected list is left.
+    const nowKey = outboxKey(lrs.endpoint, now.actor, now.registration);
+    expect([...storage.map.keys()]).toEqual([`coursepack.xapi.rejected${suffix(nowKey)}`]);
+  });
+
   it('a long queue is kept in chunks under the outbox key: the first holds a batch, as the earlier format did, later ones are small; a next launch reads them in order', async () => {
     const s = session({ registration: randomUUID() });
     const storage = new CountingStorage();
