@@ -7,16 +7,12 @@
 // session key may write any statement of the learner.
 // Test names carry the @cmi5/requirements ids they cover (docs/cmi5.md lists them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
-import { createLrs, type Lrs } from '../../src/lrs/server.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd } from '../helpers/learner.ts';
-import { asSent, startCmi5Lms, statementsOf, ACTOR, type TestCmi5Lms, type Cmi5Session } from '../helpers/cmi5-launcher.ts';
+import type { Lrs } from '../../src/lrs/server.ts';
+import { answer, nextToEnd } from '../helpers/learner.ts';
+import { asSent, cmi5Au, statementsOf, statementsWhen, ACTOR, type TestCmi5Lms, type Cmi5Session } from '../helpers/cmi5-launcher.ts';
+import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
+import { xapiComments } from '../helpers/example-course.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 
@@ -24,12 +20,9 @@ const V = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
 const SESSION_EXT = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
 const MODULE_TYPE = 'http://adlnet.gov/expapi/activities/module';
 
-let dir: string;
-let db: string;
+let e2e: LrsE2e;
 /** The LRS currently running (replaced when it is restarted). */
 let lrs: Lrs;
-/** The first LRS start made the admin key; a restart on the same database makes none. */
-let adminKey: { key: string; secret: string };
 let lms: TestCmi5Lms;
 let browser: Browser;
 let auUrl: string;
@@ -37,55 +30,21 @@ let publisherId: string;
 let data: ModuleData;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cp-e2e-cmi5-faults-'));
-  const courseDir = join(dir, 'course');
-  await cp('course', courseDir, { recursive: true });
-  const yaml = await readFile(join(courseDir, 'course.yaml'), 'utf8');
-  await writeFile(join(courseDir, 'course.yaml'), yaml.replace(/^(\s+)scormComments: true$/m, '$1scormComments: true\n$1xapi: true'));
-  const report = await buildCourse({ courseDir, outDir: dir, targets: ['cmi5'] });
-  const files = filesFromZip(await readFile(report.artifacts[0]!.path));
-  const xml = files.get('cmi5.xml')!.toString();
-  auUrl = /<url>([^<]+)<\/url>/.exec(xml)![1]!;
-  publisherId = /<au [^>]*id="([^"]+)"/.exec(xml)![1]!;
-  data = moduleDataOf(files.get(auUrl)!.toString());
-  db = join(dir, 'lrs.sqlite');
-  lrs = await createLrs({ db, port: 0 });
-  adminKey = lrs.adminKey!;
-  // The LMS keeps talking to whichever LRS is running, as a real LMS reconnects to a
-  // restarted one (the launcher reads endpoint and storage at each launch).
-  const current = {
-    get endpoint() {
-      return lrs.endpoint;
-    },
-    get storage() {
-      return lrs.storage;
-    },
-    adminKey,
-  };
-  lms = await startCmi5Lms(current as unknown as Lrs, files);
-  browser = await launchChromium();
+  e2e = await startLrsE2e({ prefix: 'cp-e2e-cmi5-faults-', target: 'cmi5', yaml: xapiComments });
+  ({ lrs, lms, browser } = e2e);
+  ({ auUrl, publisherId, data } = cmi5Au(e2e.built.files));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  await lrs?.close().catch(() => {});
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-/** The registration's statements, read with the admin key of the first start. */
-const stored = (registration: string) => statementsOf({ adminKey, endpoint: lrs.endpoint, url: lrs.url } as Lrs, registration);
+afterAll(() => e2e?.close());
 
 const sessionOf = (st: Record<string, any>) => st.context?.extensions?.[SESSION_EXT];
 
-async function until(registration: string, done: (all: Record<string, any>[]) => boolean): Promise<Record<string, any>[]> {
-  for (let i = 0; i < 300; i++) {
-    const all = await stored(registration);
-    if (done(all)) return all;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('statements did not arrive');
-}
+/**
+ * The registration's statements once done(all) holds, read with the admin key of the first
+ * start (the LMS, too, keeps talking to whichever LRS is running, as a real LMS reconnects
+ * to a restarted one).
+ */
+const until = (registration: string, done: (all: Record<string, any>[]) => boolean) => statementsWhen(e2e.live, registration, done, { timeoutMs: 30_000 });
 
 /** initialized first, terminated last, each once, every statement of the session in its context. */
 function expectSession(all: Record<string, any>[], s: Cmi5Session): Record<string, any>[] {
@@ -120,7 +79,7 @@ describe('cmi5 AU when the LRS is unreachable', () => {
         (u) => u.port === lrsUrl.port && u.searchParams.get('stateId') === 'LMS.LaunchData',
         async (route) => {
           const response = await route.fetch();
-          await lrs.close();
+          await e2e.stopLrs();
           stops++;
           await route.fulfill({ response });
         },
@@ -150,9 +109,9 @@ describe('cmi5 AU when the LRS is unreachable', () => {
       expect(queued.length).toBeGreaterThan(data.questions.length);
 
       // The LRS comes back: same database file, same port, same endpoint.
-      lrs = await createLrs({ db, port: Number(lrsUrl.port) });
+      lrs = await e2e.restartLrs();
       expect(lrs.endpoint).toBe(endpoint);
-      expect(await stored(s1.registration), 'nothing reached the LRS during the first session').toEqual([]);
+      expect(await statementsOf(e2e.live, s1.registration), 'nothing reached the LRS during the first session').toEqual([]);
 
       // The relaunch: a new session of the same registration, with a new fetch URL.
       const s2 = await lms.launchCmi5({ auUrl, publisherId, masteryScore: 0.8, registration: s1.registration });

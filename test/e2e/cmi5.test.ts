@@ -2,16 +2,12 @@
 // LMS (test/helpers/cmi5-launcher.ts) that plays the LMS part against the embedded LRS.
 // Test names carry the @cmi5/requirements ids they cover; docs/cmi5.md lists them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
-import { createLrs, type Lrs } from '../../src/lrs/server.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd, openFromContents, openViewOf, visibleView } from '../helpers/learner.ts';
-import { asSent, startCmi5Lms, statementsOf, ACTOR, type TestCmi5Lms, type Cmi5Session } from '../helpers/cmi5-launcher.ts';
+import type { Lrs } from '../../src/lrs/server.ts';
+import { answer, nextToEnd, openFromContents, openModule, openViewOf, visibleView } from '../helpers/learner.ts';
+import { asSent, cmi5Au, statementsOf, statementsWhen, ACTOR, type TestCmi5Lms, type Cmi5Session } from '../helpers/cmi5-launcher.ts';
+import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
+import { xapiComments } from '../helpers/example-course.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 
@@ -22,7 +18,7 @@ const SESSION_EXT = 'https://w3id.org/xapi/cmi5/context/extensions/sessionid';
 const MASTERY_EXT = 'https://w3id.org/xapi/cmi5/context/extensions/masteryscore';
 const CMI5_DEFINED = ['initialized', 'completed', 'passed', 'failed', 'terminated'].map(V);
 
-let dir: string;
+let e2e: LrsE2e;
 let lrs: Lrs;
 let lms: TestCmi5Lms;
 let browser: Browser;
@@ -31,48 +27,23 @@ let publisherId: string;
 let data: ModuleData;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cp-e2e-cmi5-'));
   // The example course, with comments sent as commented statements (feedback.xapi).
-  const courseDir = join(dir, 'course');
-  await cp('course', courseDir, { recursive: true });
-  const yaml = await readFile(join(courseDir, 'course.yaml'), 'utf8');
-  await writeFile(join(courseDir, 'course.yaml'), yaml.replace(/^(\s+)scormComments: true$/m, '$1scormComments: true\n$1xapi: true'));
-  const report = await buildCourse({ courseDir, outDir: dir, targets: ['cmi5'] });
-  const files = filesFromZip(await readFile(report.artifacts[0]!.path));
-  const xml = files.get('cmi5.xml')!.toString();
-  auUrl = /<url>([^<]+)<\/url>/.exec(xml)![1]!;
-  publisherId = /<au [^>]*id="([^"]+)"/.exec(xml)![1]!;
-  data = moduleDataOf(files.get(auUrl)!.toString());
-  lrs = await createLrs({ db: join(dir, 'lrs.sqlite'), port: 0 });
-  lms = await startCmi5Lms(lrs, files);
-  browser = await launchChromium();
+  e2e = await startLrsE2e({ prefix: 'cp-e2e-cmi5-', target: 'cmi5', yaml: xapiComments });
+  ({ lrs, lms, browser } = e2e);
+  ({ auUrl, publisherId, data } = cmi5Au(e2e.built.files));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  await lrs?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-async function open(session: Cmi5Session): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(session.url);
-  await page.waitForSelector('html.cp-ready');
-  return page;
-}
+const open = (session: Cmi5Session): Promise<Page> => openModule(browser, session.url);
 
 const launchState = (page: Page) => page.evaluate(() => (window as any).coursepackLaunch as { state: string; error?: string; launchMode?: string });
 
 /** Waits until the LRS holds a terminated statement for the session, then returns the registration's statements. */
-async function afterTerminated(session: Cmi5Session): Promise<Record<string, any>[]> {
-  for (let i = 0; i < 200; i++) {
-    const all = await statementsOf(lrs, session.registration);
-    if (all.some((s) => s.verb.id === V('terminated') && s.context.extensions?.[SESSION_EXT] === session.sessionId)) return all;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no terminated statement arrived');
-}
+const afterTerminated = (session: Cmi5Session): Promise<Record<string, any>[]> =>
+  statementsWhen(lrs, session.registration, (all) => all.some((s) => s.verb.id === V('terminated') && s.context.extensions?.[SESSION_EXT] === session.sessionId), {
+    fail: 'no terminated statement arrived',
+  });
 
 function expectValid(all: Record<string, any>[]): void {
   for (const st of all) {

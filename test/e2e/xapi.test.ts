@@ -3,18 +3,14 @@
 // page with endpoint, auth, actor, registration and activity_id in the query string —
 // reporting to the embedded LRS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
-import { createLrs, type Lrs } from '../../src/lrs/server.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd, openFromContents, openViewOf, visibleView } from '../helpers/learner.ts';
-import { asSent, startCmi5Lms, statementsOf, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import type { Lrs } from '../../src/lrs/server.ts';
+import { answer, nextToEnd, openFromContents, openModule, openViewOf, visibleView } from '../helpers/learner.ts';
+import { asSent, startCmi5Lms, statementsOf, statementsWhen, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
+import { xapiComments } from '../helpers/example-course.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { TARGETS } from '../../src/package/targets.ts';
@@ -24,7 +20,7 @@ const V = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
 // The pre-1.0 Tin Can actor some players still send: every value in an array.
 const LEGACY_ACTOR = JSON.stringify({ name: ['Grace Learner'], mbox: ['mailto:grace@example.org'] });
 
-let dir: string;
+let e2e: LrsE2e;
 let lrs: Lrs;
 let lms: TestCmi5Lms;
 let browser: Browser;
@@ -32,44 +28,17 @@ let data: ModuleData;
 let courseIri: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cp-e2e-xapi-'));
   // The example course, with comments sent as commented statements (feedback.xapi).
-  const courseDir = join(dir, 'course');
-  await cp('course', courseDir, { recursive: true });
-  const yaml = await readFile(join(courseDir, 'course.yaml'), 'utf8');
-  await writeFile(join(courseDir, 'course.yaml'), yaml.replace(/^(\s+)scormComments: true$/m, '$1scormComments: true\n$1xapi: true'));
-  const report = await buildCourse({ courseDir, outDir: dir, targets: ['xapi'] });
-  const files = filesFromZip(await readFile(report.artifacts[0]!.path));
-  courseIri = /<activity id="([^"]+)"/.exec(files.get('tincan.xml')!.toString())![1]!;
-  const moduleIndex = [...files.keys()].find((k) => /^[^/]+\/index\.html$/.test(k))!;
-  data = moduleDataOf(files.get(moduleIndex)!.toString());
-  lrs = await createLrs({ db: join(dir, 'lrs.sqlite'), port: 0 });
-  lms = await startCmi5Lms(lrs, files);
-  browser = await launchChromium();
+  e2e = await startLrsE2e({ prefix: 'cp-e2e-xapi-', target: 'xapi', yaml: xapiComments });
+  ({ lrs, lms, browser } = e2e);
+  data = e2e.built.data;
+  courseIri = /<activity id="([^"]+)"/.exec(e2e.built.files.get('tincan.xml')!.toString())![1]!;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  await lrs?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-async function open(url: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(url);
-  await page.waitForSelector('html.cp-ready');
-  return page;
-}
-
-async function until(registration: string, done: (all: Record<string, any>[]) => boolean): Promise<Record<string, any>[]> {
-  for (let i = 0; i < 200; i++) {
-    const all = await statementsOf(lrs, registration);
-    if (done(all)) return all;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('statements did not arrive');
-}
+const open = (url: string): Promise<Page> => openModule(browser, url);
+const until = (registration: string, done: (all: Record<string, any>[]) => boolean) => statementsWhen(lrs, registration, done);
 const terminatedCount = (n: number) => (all: Record<string, any>[]) => all.filter((s) => s.verb.id === V('terminated')).length >= n;
 
 function expectValid(all: Record<string, any>[]): void {

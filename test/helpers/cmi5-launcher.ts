@@ -10,6 +10,9 @@
 import { createServer, type Server } from 'node:http';
 import { extname } from 'node:path';
 import type { Lrs } from '../../src/lrs/server.ts';
+import type { ModuleData } from '../../src/runtime/module-data.ts';
+import { moduleDataOf } from './learner.ts';
+import { poll } from './poll.ts';
 import { createLaunchLms, type Cmi5LaunchOptions, type Cmi5Session } from '../../src/preview/launch-lms.ts';
 
 export type { Cmi5LaunchOptions, Cmi5Session };
@@ -79,6 +82,14 @@ export async function startCmi5Lms(lrs: Lrs, files: Map<string, Buffer>): Promis
   };
 }
 
+/** What a cmi5 LMS reads from a package's cmi5.xml to launch its AU, and the module data the AU's page embeds. */
+export function cmi5Au(files: Map<string, Buffer>): { auUrl: string; publisherId: string; data: ModuleData } {
+  const xml = files.get('cmi5.xml')!.toString();
+  const auUrl = /<url>([^<]+)<\/url>/.exec(xml)![1]!;
+  const publisherId = /<au [^>]*id="([^"]+)"/.exec(xml)![1]!;
+  return { auUrl, publisherId, data: moduleDataOf(files.get(auUrl)!.toString()) };
+}
+
 /** Every statement the LRS holds for a registration, in the order it stored them. */
 export async function statementsOf(lrs: Lrs, registration: string): Promise<Record<string, any>[]> {
   const admin = `Basic ${Buffer.from(`${lrs.adminKey!.key}:${lrs.adminKey!.secret}`).toString('base64')}`;
@@ -92,6 +103,16 @@ export async function statementsOf(lrs: Lrs, registration: string): Promise<Reco
     next = body.more ? new URL(body.more, lrs.url).toString() : null;
   }
   return out;
+}
+
+/** The registration's statements once done(all) holds; throws `fail` when they have not arrived within timeoutMs. */
+export function statementsWhen(
+  lrs: Lrs,
+  registration: string,
+  done: (all: Record<string, any>[]) => boolean,
+  o: { timeoutMs?: number; fail?: string } = {},
+): Promise<Record<string, any>[]> {
+  return poll(() => statementsOf(lrs, registration), done, { timeoutMs: o.timeoutMs ?? 20_000, fail: o.fail ?? 'statements did not arrive' });
 }
 
 /** A statement as the AU sent it: without what the LRS adds when storing. */

@@ -2,13 +2,21 @@
 // visible controls (contents links, Next, inputs, Check answer), never by calling
 // the runtime directly. Works for any module: it reads the questions from the
 // module data the renderer embeds in index.html.
-import type { Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
 
 export function moduleDataOf(indexHtml: string): ModuleData {
   const m = /<script type="application\/json" id="cp-data">([^<]*)<\/script>/.exec(indexHtml);
   if (!m) throw new Error('no module data in index.html');
   return JSON.parse(m[1]) as ModuleData;
+}
+
+/** A launch URL opened in a fresh browser context (a learner's own browser), once the module is ready. */
+export async function openModule(browser: Browser, url: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.waitForSelector('html.cp-ready');
+  return page;
 }
 
 /** The SCO's frame inside the test LMS page (or the page itself when launched standalone). */

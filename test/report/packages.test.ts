@@ -5,25 +5,24 @@
 // over what the LRS stored.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCourse } from '../../src/package/build.ts';
-import { createLrs, type Lrs } from '../../src/lrs/server.ts';
+import type { Lrs } from '../../src/lrs/server.ts';
 import { createKey } from '../../src/lrs/keys.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import type { Report } from '../../src/report/types.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd } from '../helpers/learner.ts';
-import { startCmi5Lms, statementsOf, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import { answer, nextToEnd, openModule } from '../helpers/learner.ts';
+import { statementsWhen, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
+import { xapiComments } from '../helpers/example-course.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/coursepack.js', import.meta.url));
 const V = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
 
+let e2e: LrsE2e;
 let dir: string;
 let courseDir: string;
 let lrs: Lrs;
@@ -33,42 +32,18 @@ let data: ModuleData;
 let courseIri: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cp-report-pkg-'));
-  courseDir = join(dir, 'course');
-  await cp('course', courseDir, { recursive: true });
   // Comments are sent as commented statements (feedback.xapi), as in test/e2e/xapi.test.ts.
-  const yaml = await readFile(join(courseDir, 'course.yaml'), 'utf8');
-  await writeFile(join(courseDir, 'course.yaml'), yaml.replace(/^(\s+)scormComments: true$/m, '$1scormComments: true\n$1xapi: true'));
-  const built = await buildCourse({ courseDir, outDir: dir, targets: ['xapi'] });
-  const files = filesFromZip(await readFile(built.artifacts[0]!.path));
-  courseIri = /<activity id="([^"]+)"/.exec(files.get('tincan.xml')!.toString())![1]!;
-  data = moduleDataOf(files.get([...files.keys()].find((k) => /^[^/]+\/index\.html$/.test(k))!)!.toString());
-  lrs = await createLrs({ db: join(dir, 'lrs.sqlite'), port: 0 });
-  lms = await startCmi5Lms(lrs, files);
-  browser = await launchChromium();
+  e2e = await startLrsE2e({ prefix: 'cp-report-pkg-', target: 'xapi', yaml: xapiComments });
+  ({ lrs, lms, browser } = e2e);
+  ({ dir, courseDir, data } = e2e.built);
+  courseIri = /<activity id="([^"]+)"/.exec(e2e.built.files.get('tincan.xml')!.toString())![1]!;
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  await lrs?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-async function open(url: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(url);
-  await page.waitForSelector('html.cp-ready');
-  return page;
-}
-
-async function until(registration: string, verb: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await statementsOf(lrs, registration)).some((s) => s.verb.id === verb)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${verb} for ${registration}`);
-}
+const open = (url: string): Promise<Page> => openModule(browser, url);
+const until = (registration: string, verb: string) =>
+  statementsWhen(lrs, registration, (all) => all.some((s) => s.verb.id === verb), { fail: `no ${verb} for ${registration}` });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
