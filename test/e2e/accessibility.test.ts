@@ -3,23 +3,16 @@
 // page or on the print view, nothing scrolls sideways at 360 px, and the module can
 // be worked with the keyboard alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, verdict, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import type { TestLms } from '../helpers/lms-server.ts';
+import { answer, verdict, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 
-const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
-
+let e2e: ScormE2e;
 let browser: Browser;
 let lms: TestLms;
-let out: string;
 let data: ModuleData;
 let base: string;
 
@@ -38,23 +31,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'coursepack-a11y-'));
-  const report = await buildCourse({ courseDir: COURSE_DIR, outDir: out, targets: ['scorm12'] });
-  lms = await startTestLms();
-  const files = filesFromZip(readFileSync(report.artifacts[0].path));
-  lms.addPackage('scorm12', files);
-  const moduleId = report.modules[0].id;
-  data = moduleDataOf(files.get(`${moduleId}/index.html`)!.toString('utf8'));
+  e2e = await startScormE2e({ prefix: 'coursepack-a11y-', targets: ['scorm12'] });
+  ({ lms, browser } = e2e);
+  data = e2e.built.data;
   // Opened without an LMS, so the "progress may not be saved" notice is on screen too.
-  base = `${lms.url}/pkg/scorm12/${moduleId}`;
-  browser = await launchChromium();
+  base = `${lms.url}/pkg/scorm12/${data.moduleId}`;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 describe('accessibility', () => {
   it('no serious or critical axe violations on any view of the launch page, with feedback showing', async () => {

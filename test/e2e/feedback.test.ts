@@ -5,23 +5,19 @@
 // the way docs/feedback.md tells a receiver to. A receiver that never answers must not
 // hold the learner up, and the payload goes out again on the next launch.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createKey } from '../../src/lrs/keys.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { moduleDataOf, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import type { TestLms } from '../helpers/lms-server.ts';
+import { openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { sideChannelTo } from '../helpers/example-course.ts';
+import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
+import { poll } from '../helpers/poll.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 
-const EXAMPLE = fileURLToPath(new URL('../../course', import.meta.url));
 const IRI = 'https://coursepack.example/courses/patient-involvement';
 const SECRET = 'webhook-secret-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -31,12 +27,11 @@ interface Received {
   raw: string;
 }
 
-let browser: Browser;
+let e2e: ScormE2e;
 /** One browser profile: the same learner's browser across launches (localStorage kept). */
 let ctx: BrowserContext;
 let lms: TestLms;
 let lrs: Lrs;
-let tmp: string;
 let data: ModuleData;
 let href: string;
 let hook: Server;
@@ -78,19 +73,12 @@ async function statements(): Promise<Record<string, any>[]> {
   return ((await res.json()) as { statements: Record<string, any>[] }).statements;
 }
 
-async function until<T>(f: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(f: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> => poll(f, ok, { timeoutMs: 15_000 });
 
 async function launch(entry: string): Promise<{ page: Page; frame: Frame }> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(lms.launchUrl({ pkg: 'fb', href, cmi: { core: { entry, student_id: 'ada-42', student_name: 'Learner, Ada' } } }));
+  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: { core: { entry, student_id: 'ada-42', student_name: 'Learner, Ada' } } }));
   return { page, frame: await scoFrame(page) };
 }
 
@@ -111,28 +99,20 @@ const queued = (frame: Frame): Promise<{ id: string }[]> =>
   });
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'cp-fb-'));
   hook = createServer(receiver);
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   const a = hook.address();
   hookUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hooks/coursepack`;
   lrs = await createLrs({ db: ':memory:', port: 0 });
   const key = await createKey(lrs.storage, { name: 'package', scopes: ['statements:write'], activityPrefix: IRI, writeOnly: true });
-  const dir = join(tmp, 'course');
-  cpSync(EXAMPLE, dir, { recursive: true });
-  const yaml = readFileSync(join(dir, 'course.yaml'), 'utf8').replace(
-    '  scormComments: true\n',
-    `  scormComments: true\n  xapi: true\n  webhook:\n    url: ${hookUrl}\n    secret: ${SECRET}\n`,
-  );
-  writeFileSync(join(dir, 'course.yaml'), `${yaml}lrs:\n  endpoint: ${lrs.endpoint}\n  key: ${key.key}\n  secret: ${key.secret}\n`);
-  const report = await buildCourse({ courseDir: dir, outDir: join(tmp, 'out'), targets: ['scorm12'] });
-  const files = filesFromZip(readFileSync(report.artifacts[0]!.path));
-  lms = await startTestLms();
-  lms.addPackage('fb', files);
-  href = `${report.modules[0]!.id}/index.html`;
-  data = moduleDataOf(files.get(href)!.toString('utf8'));
-  browser = await launchChromium();
-  ctx = await browser.newContext();
+  const everyDestination = (yaml: string) =>
+    sideChannelTo(lrs.endpoint, key)(
+      yaml.replace('  scormComments: true\n', `  scormComments: true\n  xapi: true\n  webhook:\n    url: ${hookUrl}\n    secret: ${SECRET}\n`),
+    );
+  e2e = await startScormE2e({ prefix: 'cp-fb-', targets: ['scorm12'], yaml: everyDestination });
+  lms = e2e.lms;
+  ({ href, data } = e2e.built);
+  ctx = await e2e.browser.newContext();
 });
 
 afterEach(() => {
@@ -140,12 +120,10 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await e2e?.close();
   hanging.forEach((r) => r.destroy());
   await new Promise((r) => hook?.close(r));
-  await lms?.close();
   await lrs?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('feedback hook (scorm12, every destination)', () => {

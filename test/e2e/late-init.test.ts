@@ -4,35 +4,20 @@
 // LMS (scorm-again behind the strict SCORM 1.2 checker); the learner works through
 // the visible controls before the LMS recovers. Nothing of either session may be lost.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
+import type { Browser } from 'playwright-core';
 import { decodeSuspendData, encodeSuspendData, type Answer } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, openViewOf, scoFrame, verdict, visibleView } from '../helpers/learner.ts';
+import { lmsState, scoFinished, type TestLms } from '../helpers/lms-server.ts';
+import { answer, openViewOf, scoFrame, verdict, visibleView } from '../helpers/learner.ts';
+import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
 
-const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
-
+let e2e: ScormE2e;
 let browser: Browser;
 let lms: TestLms;
-let out: string;
 let data: ModuleData;
 let href: string;
 const pageErrors: string[] = [];
-
-type LmsView = Pick<StrictLms, 'violations' | 'committed' | 'initialised' | 'initRefused' | 'finished' | 'commits' | 'calls' | 'moodleStatus'>;
-const lmsState = (page: Page): Promise<LmsView> =>
-  page.evaluate(() => {
-    const l = (window as unknown as { __lms: StrictLms }).__lms;
-    const { violations, committed, initialised, initRefused, finished, commits, calls, moodleStatus } = l;
-    return JSON.parse(JSON.stringify({ violations, committed, initialised, initRefused, finished, commits, calls, moodleStatus }));
-  });
 
 /** The answer the learner helper gives (right or wrong), as the runtime stores it. */
 function answerOf(q: QuestionData, right: boolean): Answer {
@@ -51,25 +36,16 @@ function answerOf(q: QuestionData, right: boolean): Answer {
 }
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'coursepack-late-init-'));
-  const report = await buildCourse({ courseDir: COURSE_DIR, outDir: out, targets: ['scorm12'] });
-  lms = await startTestLms();
-  const files = filesFromZip(readFileSync(report.artifacts[0].path));
-  lms.addPackage('scorm12', files);
-  href = `${report.modules[0].id}/index.html`;
-  data = moduleDataOf(files.get(href)!.toString('utf8'));
-  browser = await launchChromium();
+  e2e = await startScormE2e({ prefix: 'coursepack-late-init-', targets: ['scorm12'] });
+  ({ lms, browser } = e2e);
+  ({ href, data } = e2e.built);
 });
 
 afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 describe('an LMS that refuses LMSInitialize at launch and recovers later', () => {
   it('keeps the earlier session and what the learner did meanwhile: the LMS ends with the union', async () => {
@@ -132,7 +108,7 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
 
     const exitOn = await visibleView(frame);
     await frame.click('#cp-exit');
-    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    await scoFinished(page);
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     expect(s.initialised).toBe(1);
@@ -183,7 +159,7 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
     expect(await verdict(frame, q1.dom)).toBe('correct');
     expect(await verdict(frame, q2.dom)).toBe('wrong');
     await frame.click('#cp-exit');
-    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    await scoFinished(page);
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     const state = decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!;

@@ -2,42 +2,24 @@
 // glossary links and the way back, previous/next and progress, the print layout,
 // and reduced motion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
 import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, scoFrame, verdict, visibleView } from '../helpers/learner.ts';
+import { scoFrame, answer, verdict, visibleView } from '../helpers/learner.ts';
+import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 
-const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
-
+let e2e: ScormE2e;
 let browser: Browser;
-let lms: TestLms;
-let out: string;
 let data: ModuleData;
 let base: string;
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'coursepack-pages-'));
-  const report = await buildCourse({ courseDir: COURSE_DIR, outDir: out, targets: ['web'] });
-  lms = await startTestLms();
-  const files = filesFromZip(readFileSync(report.artifacts[0].path));
-  lms.addPackage('web', files);
-  const moduleId = report.modules[0].id;
-  data = moduleDataOf(files.get(`${moduleId}/index.html`)!.toString('utf8'));
-  base = `${lms.url}/pkg/web/${moduleId}`;
-  browser = await launchChromium();
+  e2e = await startScormE2e({ prefix: 'coursepack-pages-', targets: ['web'] });
+  browser = e2e.browser;
+  data = e2e.built.data;
+  base = `${e2e.lms.url}/pkg/web/${data.moduleId}`;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 async function open(file = 'index.html'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

@@ -2,20 +2,13 @@
 // zip by the real pipeline, served by a test LMS that hosts scorm-again as window.API
 // behind a strict SCORM 1.2 checker, and a learner works through it in an iframe.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildCourse } from '../../src/package/build.ts';
 import { decodeSuspendData } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, verdict, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { lmsState, scoFinished, unloadSco, type TestLms } from '../helpers/lms-server.ts';
+import { answer, verdict, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
-
-const COURSE_DIR = fileURLToPath(new URL('../../course', import.meta.url));
 const TIMESPAN = /^([0-9]{2,4}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,2})?$/;
 const TYPE_OF: Record<string, string> = {
   'single-choice': 'choice',
@@ -25,21 +18,14 @@ const TYPE_OF: Record<string, string> = {
   matching: 'matching',
 };
 
+let e2e: ScormE2e;
 let browser: Browser;
 let lms: TestLms;
-let out: string;
 let data: ModuleData;
 let href: string;
 /** Uncaught errors in any page; every test ends by asserting there were none. */
 const pageErrors: string[] = [];
 
-type LmsView = Pick<StrictLms, 'violations' | 'committed' | 'initialised' | 'finished' | 'commits' | 'calls' | 'moodleStatus'>;
-const lmsState = (page: Page): Promise<LmsView> =>
-  page.evaluate(() => {
-    const l = (window as unknown as { __lms: StrictLms }).__lms;
-    const { violations, committed, initialised, finished, commits, calls, moodleStatus } = l;
-    return JSON.parse(JSON.stringify({ violations, committed, initialised, finished, commits, calls, moodleStatus }));
-  });
 const interactionIds = (c: Record<string, string>): string[] =>
   Object.keys(c)
     .filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k))
@@ -53,31 +39,17 @@ async function launch(cmi?: Record<string, unknown>, apiDelayMs?: number): Promi
   return page;
 }
 
-/** Unload the SCO the way an LMS does when the learner navigates away. */
-async function navigateAway(page: Page): Promise<void> {
-  await page.evaluate(() => ((document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'));
-  await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
-}
-
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'coursepack-e2e-'));
-  const report = await buildCourse({ courseDir: COURSE_DIR, outDir: out, targets: ['scorm12', 'web'] });
-  lms = await startTestLms();
-  for (const a of report.artifacts) lms.addPackage(a.target, filesFromZip(readFileSync(a.path)));
-  href = `${report.modules[0].id}/index.html`;
-  data = moduleDataOf(filesFromZip(readFileSync(report.artifacts.find((a) => a.target === 'scorm12')!.path)).get(href)!.toString('utf8'));
-  browser = await launchChromium();
+  e2e = await startScormE2e({ prefix: 'coursepack-e2e-', targets: ['scorm12', 'web'] });
+  ({ lms, browser } = e2e);
+  ({ href, data } = e2e.built);
 });
 
 afterEach(() => {
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 describe('SCORM 1.2 module in a strict test LMS', () => {
   it('completing the module records passed, score 100, every interaction and a comment', async () => {
@@ -104,7 +76,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     expect(await frame.textContent('#cp-progress-text')).toBe(`${data.pages.length} of ${data.pages.length} pages viewed`);
 
     await frame.click('#cp-exit');
-    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    await scoFinished(page);
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     expect(s.initialised).toBe(1);
@@ -149,7 +121,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     }
     await frame.click('.cp-toc a[data-view="1"]');
     const leftOn = await visibleView(frame);
-    await navigateAway(page);
+    await unloadSco(page);
     const first = await lmsState(page);
     expect(first.violations).toEqual([]);
     const saved = first.committed;
@@ -231,7 +203,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     const q = data.questions[0];
     await answer(frame, q, true);
     const leftOn = await visibleView(frame);
-    await navigateAway(page);
+    await unloadSco(page);
     const lost = (await lmsState(page)).committed;
     expect(lost['cmi.interactions.0.id']).toBeUndefined();
     expect(decodeSuspendData(data.layout, lost['cmi.suspend_data'])!.answers.every((a) => a === undefined)).toBe(true);
@@ -308,7 +280,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     const quizScore = await frame.textContent(`.cp-score[data-quiz="${q1.quiz}"]`);
     expect(quizScore).toContain('Your recorded score stays at your best result, 100%.');
     await frame.click('#cp-exit');
-    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    await scoFinished(page);
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     expect(s.committed['cmi.core.score.raw']).toBe('100');
@@ -363,7 +335,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     await nextToEnd(frame);
     for (const q of data.questions) await answer(frame, q, true);
     await frame.click('#cp-exit');
-    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    await scoFinished(page);
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     expect(s.committed['cmi.core.lesson_status']).toBe('browsed');
@@ -382,7 +354,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     await nextToEnd(frame);
     for (const q of data.questions) await answer(frame, q, true);
     await frame.click('#cp-exit');
-    await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+    await scoFinished(page);
     const s = await lmsState(page);
     expect(s.violations).toEqual([]);
     expect(s.committed['cmi.core.lesson_status']).toBe('passed');

@@ -6,23 +6,23 @@
 // and Learning Locker's validator. The CLI refuses keys that must not be embedded, and a
 // build without an LRS carries no credential of any kind.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildCourse } from '../../src/package/build.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createKey } from '../../src/lrs/keys.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { filesFromZip, startTestLms, type TestLms } from '../helpers/lms-server.ts';
-import { answer, moduleDataOf, nextToEnd, openViewOf, scoFrame } from '../helpers/learner.ts';
+import { filesFromZip, unloadSco, type TestLms } from '../helpers/lms-server.ts';
+import { answer, nextToEnd, openViewOf, scoFrame } from '../helpers/learner.ts';
+import { EXAMPLE_COURSE as EXAMPLE, sideChannelTo } from '../helpers/example-course.ts';
+import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
+import { poll } from '../helpers/poll.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import { TARGET_IDS } from '../../src/package/targets.ts';
 
-const EXAMPLE = fileURLToPath(new URL('../../course', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/coursepack.js', import.meta.url));
 const IRI = 'https://coursepack.example/courses/patient-involvement';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -61,7 +61,7 @@ function credentialLike(files: Map<string, Buffer>): string[] {
   return out;
 }
 
-let browser: Browser;
+let e2e: ScormE2e;
 /** One browser profile: the same learner's browser across launches (localStorage kept). */
 let ctx: BrowserContext;
 let lms: TestLms;
@@ -95,40 +95,19 @@ const cmi = (entry: string) => ({ core: { entry, student_id: 'ada-42', student_n
 async function launch(entry: string): Promise<Page> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(lms.launchUrl({ pkg: 'side', href, cmi: cmi(entry) }));
+  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: cmi(entry) }));
   return page;
 }
 
-async function leave(page: Page): Promise<void> {
-  await page.evaluate(() => ((document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'));
-  await page.waitForFunction(() => (window as any).__lms.finished > 0);
-}
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const until = <T>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => poll(f, ok, { timeoutMs: 15_000, everyMs: 150 });
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'cp-side-'));
   lrs = await createLrs({ db: ':memory:', port: 0 });
   key = await createKey(lrs.storage, { name: 'package', scopes: ['statements:write'], activityPrefix: IRI, writeOnly: true });
-  const dir = join(tmp, 'course');
-  cpSync(EXAMPLE, dir, { recursive: true });
-  const yaml = readFileSync(join(dir, 'course.yaml'), 'utf8');
-  writeFileSync(join(dir, 'course.yaml'), `${yaml}lrs:\n  endpoint: ${lrs.endpoint}\n  key: ${key.key}\n  secret: ${key.secret}\n`);
-  const report = await buildCourse({ courseDir: dir, outDir: join(tmp, 'out'), targets: ['scorm12'] });
-  packageFiles = filesFromZip(readFileSync(report.artifacts[0]!.path));
-  lms = await startTestLms();
-  lms.addPackage('side', packageFiles);
-  href = `${report.modules[0]!.id}/index.html`;
-  data = moduleDataOf(packageFiles.get(href)!.toString('utf8'));
-  browser = await launchChromium();
-  ctx = await browser.newContext();
+  e2e = await startScormE2e({ prefix: 'cp-side-', targets: ['scorm12'], yaml: sideChannelTo(lrs.endpoint, key) });
+  lms = e2e.lms;
+  ({ href, data, files: packageFiles, dir: tmp } = e2e.built);
+  ctx = await e2e.browser.newContext();
 });
 
 afterEach(() => {
@@ -136,10 +115,8 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await lms?.close();
+  await e2e?.close();
   await lrs?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('scorm12 xAPI side channel', () => {
@@ -151,7 +128,7 @@ describe('scorm12 xAPI side channel', () => {
       await openViewOf(frame, q.dom);
       await answer(frame, q, true);
     }
-    await leave(page);
+    await unloadSco(page);
     const all = await until(statements, (s) => s.some((x) => x.verb.id.endsWith('/terminated')));
     // The LMS still gets its SCORM record as it did without the side channel.
     const lmsViolations = await page.evaluate(() => (window as any).__lms.violations);
@@ -185,7 +162,7 @@ describe('scorm12 xAPI side channel', () => {
     const first = before[0]!.context.registration;
     const resumed = await launch('resume');
     await scoFrame(resumed);
-    await leave(resumed);
+    await unloadSco(resumed);
     await resumed.close();
     const afterResume = await until(statements, (s) => s.length > before.length && s.at(-1)!.verb.id.endsWith('/terminated'));
     const resumedOnes = afterResume.slice(before.length);
@@ -196,7 +173,7 @@ describe('scorm12 xAPI side channel', () => {
 
     const fresh = await launch('ab-initio');
     await scoFrame(fresh);
-    await leave(fresh);
+    await unloadSco(fresh);
     await fresh.close();
     const afterNew = await until(statements, (s) => s.length > afterResume.length && s.at(-1)!.verb.id.endsWith('/terminated'));
     const newOnes = afterNew.slice(afterResume.length);
@@ -210,11 +187,11 @@ describe('scorm12 xAPI side channel', () => {
     const before = (await statements()).length;
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(lms.launchUrl({ pkg: 'side', href, cmi: { core: { entry: 'ab-initio', student_id: 'bo-7', student_name: 'Late, Bo' } }, apiDelayMs: 1500 }));
+    await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: { core: { entry: 'ab-initio', student_id: 'bo-7', student_name: 'Late, Bo' } }, apiDelayMs: 1500 }));
     const frame = await scoFrame(page);
     await page.waitForFunction(() => (window as any).__lms.initialised > 0, undefined, { timeout: 10000 });
     await frame.click('#cp-next');
-    await leave(page);
+    await unloadSco(page);
     await page.close();
     const all = await until(statements, (s) => s.slice(before).some((x) => x.actor.account?.name === 'bo-7' && x.verb.id.endsWith('/terminated')));
     const bo = all.slice(before).filter((s) => s.actor.account?.name === 'bo-7');

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { extname } from 'node:path';
 import AdmZip from 'adm-zip';
 import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import type { StrictLms } from './strict-scorm12.ts';
 
 const require = createRequire(import.meta.url);
 const TYPES: Record<string, string> = {
@@ -124,4 +126,26 @@ export async function startTestLms(): Promise<TestLms> {
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** What the strict LMS in a launch page has seen and kept (StrictLms without its API object), read from the page. */
+export type LmsView = Omit<StrictLms, 'api'>;
+
+export function lmsState(page: Page): Promise<LmsView> {
+  return page.evaluate(() => {
+    const l = (window as unknown as { __lms: StrictLms }).__lms;
+    const { violations, calls, committed, failing, refuseInitialize, initRefused, initialised, finished, commits, moodleStatus } = l;
+    return JSON.parse(JSON.stringify({ violations, calls, committed, failing, refuseInitialize, initRefused, initialised, finished, commits, moodleStatus }));
+  });
+}
+
+/** Waits until the SCO in a launch page has called LMSFinish. */
+export async function scoFinished(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __lms: StrictLms }).__lms.finished > 0);
+}
+
+/** Unloads the SCO the way an LMS does when the learner navigates away, and waits for its LMSFinish. */
+export async function unloadSco(page: Page): Promise<void> {
+  await page.evaluate(() => ((document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'));
+  await scoFinished(page);
 }
