@@ -9,6 +9,7 @@ import { lmsState, scoFinished, unloadSco, type TestLms } from '../helpers/lms-s
 import { answer, verdict, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
+import { interactionIds } from '../helpers/memory-lms.ts';
 const TIMESPAN = /^([0-9]{2,4}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,2})?$/;
 const TYPE_OF: Record<string, string> = {
   'single-choice': 'choice',
@@ -26,11 +27,6 @@ let href: string;
 /** Uncaught errors in any page; every test ends by asserting there were none. */
 const pageErrors: string[] = [];
 
-const interactionIds = (c: Record<string, string>): string[] =>
-  Object.keys(c)
-    .filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
-    .map((k) => c[k]);
 
 async function launch(cmi?: Record<string, unknown>, apiDelayMs?: number): Promise<Page> {
   const page = await browser.newPage();

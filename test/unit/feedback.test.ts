@@ -10,7 +10,8 @@ import { scormStore } from '../../src/runtime/scorm12.ts';
 import { moduleData } from '../../src/render/view.ts';
 import { createFeedback, queueKey, type FeedbackEntry } from '../../src/runtime/feedback.ts';
 import { hmacJs, hmacSha256Hex } from '../../src/runtime/feedback-sign.ts';
-import { strictLms, type Scorm12Like } from '../helpers/strict-scorm12.ts';
+import { strictLms } from '../helpers/strict-scorm12.ts';
+import { memoryLms, shelf } from '../helpers/memory-lms.ts';
 import { sampleCourse } from '../helpers/sample-course.ts';
 
 const SECRET = 'unit-test-secret-0123456789';
@@ -41,32 +42,6 @@ afterAll(async () => {
   hung.forEach((r) => r.destroy());
   await new Promise((r) => server.close(r));
 });
-
-function memoryLms(initial: Record<string, string> = {}): Scorm12Like & { values: Record<string, string> } {
-  const values: Record<string, string> = { 'cmi.core.lesson_status': 'not attempted', 'cmi.core.entry': 'ab-initio', ...initial };
-  let last = '0';
-  return {
-    values,
-    LMSInitialize: () => ((last = '0'), 'true'),
-    LMSFinish: () => ((last = '0'), 'true'),
-    LMSGetValue: (e) => {
-      last = e === 'cmi.interactions._count' || e in values || /^cmi\.(suspend_data|comments|core\.lesson_location)$/.test(e) ? '0' : '401';
-      if (e === 'cmi.interactions._count') return '0';
-      return values[e] ?? '';
-    },
-    LMSSetValue: (e, v) => ((values[e] = v), (last = '0'), 'true'),
-    LMSCommit: () => ((last = '0'), 'true'),
-    LMSGetLastError: () => last,
-    LMSGetErrorString: () => '',
-    LMSGetDiagnostic: () => '',
-  };
-}
-
-/** localStorage stand-in shared between "launches". */
-function shelf(): { getItem(k: string): string | null; setItem(k: string, v: string): void; m: Map<string, string> } {
-  const m = new Map<string, string>();
-  return { m, getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v) };
-}
 
 const SIDE = { endpoint: 'https://lrs.example.org/xapi/', key: 'k', secret: 's', allowEmbeddedCredentials: false };
 
@@ -146,7 +121,7 @@ describe('webhook delivery', () => {
     for (const g of got) expect(g.sig).toBe(`sha256=${createHmac('sha256', SECRET).update(g.body).digest('hex')}`);
     const payload = JSON.parse(got[0]!.body);
     expect(payload).toMatchObject({ rating: 2, comment: 'Retry me', learner: { id: 's-1' }, module: { id: data.moduleId } });
-    expect(JSON.parse(storage.m.get(queueKey(url))!)).toEqual([]);
+    expect(JSON.parse(storage.items.get(queueKey(url))!)).toEqual([]);
   });
 
   it('drops a payload the receiver refuses (400) instead of retrying it', async () => {
@@ -175,7 +150,7 @@ describe('webhook delivery', () => {
     const t1 = Date.now();
     await fb.flush();
     expect(Date.now() - t1).toBeLessThan(2000);
-    const queued = JSON.parse(storage.m.get(queueKey(url))!);
+    const queued = JSON.parse(storage.items.get(queueKey(url))!);
     expect(queued).toHaveLength(1);
     expect(queued[0].attempts).toBe(1);
 

@@ -9,46 +9,14 @@ import { scormStore } from '../../../src/runtime/scorm12.ts';
 import { localStore } from '../../../src/runtime/store.ts';
 import { decodeSuspendData, type LearnerState } from '../../../src/runtime/suspend-data.ts';
 import { moduleData } from '../../../src/render/view.ts';
-import { strictLms, type Scorm12Like, type StrictLms } from '../../helpers/strict-scorm12.ts';
+import { strictLms } from '../../helpers/strict-scorm12.ts';
+import { interactionIds, memoryLms, setCalls, shelf } from '../../helpers/memory-lms.ts';
 import { sampleCourse } from '../../helpers/sample-course.ts';
 
 const course = sampleCourse();
 const data = moduleData(course, course.modules[0], 'scorm12');
 const allRight = [0, [0, 2], false, 'Dignity', [0, 1, 2]];
 
-/** A tiny LMS: stores values, answers reads, returns errors like a real one. */
-function memoryLms(initial: Record<string, string> = {}): Scorm12Like & { values: Record<string, string> } {
-  const values: Record<string, string> = { 'cmi.core.lesson_status': 'not attempted', 'cmi.core.entry': 'ab-initio', ...initial };
-  let last = '0';
-  return {
-    values,
-    LMSInitialize: () => ((last = '0'), 'true'),
-    LMSFinish: () => ((last = '0'), 'true'),
-    LMSGetValue: (e) => {
-      last = e === 'cmi.interactions._count' || e in values || /^cmi\.(suspend_data|comments|core\.lesson_location)$/.test(e) ? '0' : '401';
-      if (e === 'cmi.interactions._count') return String(Object.keys(values).filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k)).length);
-      return values[e] ?? '';
-    },
-    LMSSetValue: (e, v) => ((values[e] = v), (last = '0'), 'true'),
-    LMSCommit: () => ((last = '0'), 'true'),
-    LMSGetLastError: () => last,
-    LMSGetErrorString: () => '',
-    LMSGetDiagnostic: () => '',
-  };
-}
-
-/** A browser copy shelf (localStorage stand-in). */
-function shelf() {
-  const items = new Map<string, string>();
-  return { items, getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) };
-}
-
-const setCalls = (lms: StrictLms): string[] => lms.calls.filter((c) => c[0] === 'LMSSetValue').map((c) => c[1]);
-const interactionIds = (values: Record<string, string>): string[] =>
-  Object.keys(values)
-    .filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
-    .map((k) => values[k]);
 const saved = (values: Record<string, string>): LearnerState => {
   const s = decodeSuspendData(data.layout, values['cmi.suspend_data']);
   if (!s) throw new Error('no suspend_data the module can read');

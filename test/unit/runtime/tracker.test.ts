@@ -4,32 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTracker } from '../../../src/runtime/tracker.ts';
 import { scormStore } from '../../../src/runtime/scorm12.ts';
 import { moduleData } from '../../../src/render/view.ts';
-import { strictLms, type Scorm12Like } from '../../helpers/strict-scorm12.ts';
+import { strictLms } from '../../helpers/strict-scorm12.ts';
+import { interactionIds, memoryLms, setCalls, shelf } from '../../helpers/memory-lms.ts';
 import { sampleCourse } from '../../helpers/sample-course.ts';
 
 const course = sampleCourse();
 const data = moduleData(course, course.modules[0], 'scorm12');
-
-/** A tiny LMS: stores values, answers reads, returns errors like a real one. */
-function memoryLms(initial: Record<string, string> = {}): Scorm12Like & { values: Record<string, string> } {
-  const values: Record<string, string> = { 'cmi.core.lesson_status': 'not attempted', 'cmi.core.entry': 'ab-initio', ...initial };
-  let last = '0';
-  return {
-    values,
-    LMSInitialize: () => ((last = '0'), 'true'),
-    LMSFinish: () => ((last = '0'), 'true'),
-    LMSGetValue: (e) => {
-      last = e === 'cmi.interactions._count' || e in values || /^cmi\.(suspend_data|comments|core\.lesson_location)$/.test(e) ? '0' : '401';
-      if (e === 'cmi.interactions._count') return String(Object.keys(values).filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k)).length);
-      return values[e] ?? '';
-    },
-    LMSSetValue: (e, v) => ((values[e] = v), (last = '0'), 'true'),
-    LMSCommit: () => ((last = '0'), 'true'),
-    LMSGetLastError: () => last,
-    LMSGetErrorString: () => '',
-    LMSGetDiagnostic: () => '',
-  };
-}
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -141,8 +121,7 @@ describe('tracker over the SCORM 1.2 adapter', () => {
   });
 
   it('a state the LMS never acknowledged is restored from the browser copy on the next launch, for the same student only', () => {
-    const shelf = new Map<string, string>();
-    const backup = { getItem: (k: string) => shelf.get(k) ?? null, setItem: (k: string, v: string) => void shelf.set(k, v) };
+    const backup = shelf();
     const down = strictLms(memoryLms({ 'cmi.core.student_id': 's1' }));
     down.failing = true;
     const t1 = createTracker(data, scormStore(down.api, () => {}, backup, 'k'));
@@ -195,26 +174,6 @@ describe('tracker over the SCORM 1.2 adapter', () => {
   });
 });
 
-/** A browser copy store whose writes can be frozen, as when storage is blocked or the page dies mid-way. */
-function shelf() {
-  const items = new Map<string, string>();
-  const s = {
-    items,
-    frozen: false,
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => {
-      if (!s.frozen) items.set(k, v);
-    },
-  };
-  return s;
-}
-
-const setCalls = (lms: { calls: string[][] }): string[] => lms.calls.filter((c) => c[0] === 'LMSSetValue').map((c) => c[1]);
-const interactionIds = (values: Record<string, string>): string[] =>
-  Object.keys(values)
-    .filter((k) => /^cmi\.interactions\.\d+\.id$/.test(k))
-    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
-    .map((k) => values[k]);
 const allRight = [0, [0, 2], false, 'Dignity', [0, 1, 2]];
 
 describe('lesson_mode and credit', () => {
