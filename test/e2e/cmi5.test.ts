@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Lrs } from '../../src/lrs/server.ts';
-import { answer, nextToEnd, openFromContents, openModule, openViewOf, visibleView } from '../helpers/learner.ts';
+import { answer, nextToEnd, openFromContents, openModule, openViewOf, reflect, sendComment, visibleView } from '../helpers/learner.ts';
 import { asSent, cmi5Au, statementsOf, statementsWhen, ACTOR, type TestCmi5Lms, type Cmi5Session } from '../helpers/cmi5-launcher.ts';
 import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
 import { xapiComments } from '../helpers/example-course.ts';
@@ -108,18 +108,9 @@ describe('cmi5 AU launched by a test LMS', () => {
       await openFromContents(page, frame, data.views[0]!);
       await nextToEnd(frame);
       for (const q of data.questions) await answer(frame, q, true);
-      for (const r of data.reflections) {
-        await openViewOf(frame, r.dom);
-        await frame.fill(`#${r.dom} textarea`, 'Patients taught me to listen.');
-        await frame.click(`#${r.dom} button[type=submit]`);
-        await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
-      }
+      for (const r of data.reflections) await reflect(frame, r, 'Patients taught me to listen.');
       // Feedback through the form: a commented statement with the rating.
-      await page.click('.cp-toc a[href="#cp-feedback"]');
-      await page.check('#cp-rating-5');
-      await page.fill('#cp-comment-text', 'Clear and <b>useful</b>.');
-      await page.click('#cp-comment button[type=submit]');
-      await page.waitForSelector('#cp-comment-status:has-text("Thank you")');
+      await sendComment(frame, 'Clear and <b>useful</b>.', 5);
       // Print from the print view (its own window), as a learner does.
       const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('a[href="print.html"]')]);
       await popup.waitForLoadState();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import type { Lrs } from '../../src/lrs/server.ts';
-import { answer, nextToEnd, openFromContents, openModule, openViewOf, visibleView } from '../helpers/learner.ts';
+import { answer, nextToEnd, openFromContents, openModule, openViewOf, reflect, sendComment, visibleView } from '../helpers/learner.ts';
 import { asSent, startCmi5Lms, statementsOf, statementsWhen, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
 import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
 import { xapiComments } from '../helpers/example-course.ts';
@@ -58,16 +58,8 @@ describe('xAPI (Tin Can) bundle launched with query-string credentials', () => {
     await openFromContents(page, frame, data.views[0]!);
     await nextToEnd(frame);
     for (const q of data.questions) await answer(frame, q, true);
-    for (const r of data.reflections) {
-      await openViewOf(frame, r.dom);
-      await frame.fill(`#${r.dom} textarea`, 'Listening matters.');
-      await frame.click(`#${r.dom} button[type=submit]`);
-      await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
-    }
-    await page.click('.cp-toc a[href="#cp-feedback"]');
-    await page.fill('#cp-comment-text', 'Helpful.');
-    await page.click('#cp-comment button[type=submit]');
-    await page.waitForSelector('#cp-comment-status:has-text("Thank you")');
+    for (const r of data.reflections) await reflect(frame, r, 'Listening matters.');
+    await sendComment(frame, 'Helpful.');
     await page.click('#cp-exit');
     const all = await until(registration, terminatedCount(1));
     expectValid(all);

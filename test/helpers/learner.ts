@@ -5,6 +5,8 @@
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
 
+type ReflectionData = ModuleData['reflections'][number];
+
 export function moduleDataOf(indexHtml: string): ModuleData {
   const m = /<script type="application\/json" id="cp-data">([^<]*)<\/script>/.exec(indexHtml);
   if (!m) throw new Error('no module data in index.html');
@@ -70,6 +72,23 @@ export async function answer(frame: Frame, q: QuestionData, right: boolean): Pro
   }
   await frame.click(`#${q.dom} .cp-check`);
   await frame.waitForSelector(`#${q.dom} .cp-fb:not(:empty)`);
+}
+
+/** Writes a reflection and saves it, waiting until the page says it is saved. */
+export async function reflect(frame: Frame, r: ReflectionData, text: string): Promise<void> {
+  await openViewOf(frame, r.dom);
+  await frame.fill(`#${r.dom} textarea`, text);
+  await frame.click(`#${r.dom} button[type=submit]`);
+  await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
+}
+
+/** Sends a comment (with a rating when given) through the Feedback view's form, as far as its thank-you. */
+export async function sendComment(frame: Frame, text: string, rating?: number): Promise<void> {
+  await frame.click('.cp-toc a[href="#cp-feedback"]');
+  if (rating) await frame.check(`#cp-rating-${rating}`);
+  await frame.fill('#cp-comment-text', text);
+  await frame.click('#cp-comment button[type=submit]');
+  await frame.waitForSelector('#cp-comment-status:has-text("Thank you")');
 }
 
 /**
