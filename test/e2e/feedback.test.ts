@@ -11,7 +11,6 @@ import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createKey } from '../../src/lrs/keys.ts';
-import type { TestLms } from '../helpers/lms-server.ts';
 import { openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
 import { sideChannelTo } from '../helpers/example-course.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
@@ -30,16 +29,13 @@ interface Received {
 let e2e: ScormE2e;
 /** One browser profile: the same learner's browser across launches (localStorage kept). */
 let ctx: BrowserContext;
-let lms: TestLms;
 let lrs: Lrs;
 let data: ModuleData;
-let href: string;
 let hook: Server;
 let hookUrl = '';
 let mode: 'ok' | 'hang' = 'ok';
 const received: Received[] = [];
 const hanging: ServerResponse[] = [];
-const pageErrors: string[] = [];
 
 /** The receiver side of docs/feedback.md: CORS for the package's origin, then verify the signature over the raw body. */
 function receiver(req: IncomingMessage, res: ServerResponse): void {
@@ -76,9 +72,7 @@ async function statements(): Promise<Record<string, any>[]> {
 const until = <T>(f: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> => poll(f, ok, { timeoutMs: 15_000 });
 
 async function launch(entry: string): Promise<{ page: Page; frame: Frame }> {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: { core: { entry, student_id: 'ada-42', student_name: 'Learner, Ada' } } }));
+  const page = await e2e.launch({ cmi: { core: { entry, student_id: 'ada-42', student_name: 'Learner, Ada' } } }, ctx);
   return { page, frame: await scoFrame(page) };
 }
 
@@ -110,13 +104,12 @@ beforeAll(async () => {
       yaml.replace('  scormComments: true\n', `  scormComments: true\n  xapi: true\n  webhook:\n    url: ${hookUrl}\n    secret: ${SECRET}\n`),
     );
   e2e = await startScormE2e({ prefix: 'cp-fb-', targets: ['scorm12'], yaml: everyDestination });
-  lms = e2e.lms;
-  ({ href, data } = e2e.built);
+  data = e2e.built.data;
   ctx = await e2e.browser.newContext();
 });
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(e2e?.pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {

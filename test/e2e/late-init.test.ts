@@ -4,20 +4,15 @@
 // LMS (scorm-again behind the strict SCORM 1.2 checker); the learner works through
 // the visible controls before the LMS recovers. Nothing of either session may be lost.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { decodeSuspendData, encodeSuspendData, type Answer } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
-import { lmsState, scoFinished, type TestLms } from '../helpers/lms-server.ts';
+import { lmsState, scoFinished } from '../helpers/lms-server.ts';
 import { answer, openViewOf, scoFrame, verdict, visibleView } from '../helpers/learner.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
 
 let e2e: ScormE2e;
-let browser: Browser;
-let lms: TestLms;
 let data: ModuleData;
-let href: string;
-const pageErrors: string[] = [];
 
 /** The answer the learner helper gives (right or wrong), as the runtime stores it. */
 function answerOf(q: QuestionData, right: boolean): Answer {
@@ -37,12 +32,11 @@ function answerOf(q: QuestionData, right: boolean): Answer {
 
 beforeAll(async () => {
   e2e = await startScormE2e({ prefix: 'coursepack-late-init-', targets: ['scorm12'] });
-  ({ lms, browser } = e2e);
-  ({ href, data } = e2e.built);
+  data = e2e.built.data;
 });
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(e2e?.pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(() => e2e?.close());
@@ -59,19 +53,13 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
       answers: [answerOf(q1, true), answerOf(q2, false)],
       reflections: reflection ? ['Written last week.'] : [],
     };
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(
-      lms.launchUrl({
-        pkg: 'scorm12',
-        href,
-        refuseInitialize: true,
-        cmi: {
-          core: { entry: 'resume', lesson_status: 'incomplete', lesson_location: data.views[1], student_id: 's1' },
-          suspend_data: encodeSuspendData(data.layout, earlier),
-        },
-      }),
-    );
+    const page = await e2e.launch({
+      refuseInitialize: true,
+      cmi: {
+        core: { entry: 'resume', lesson_status: 'incomplete', lesson_location: data.views[1], student_id: 's1' },
+        suspend_data: encodeSuspendData(data.layout, earlier),
+      },
+    });
     const frame = await scoFrame(page);
     await frame.waitForSelector('#cp-notice:has-text("may not be saved")');
     // Nothing could be read: the page starts fresh, without the earlier answers.
@@ -136,16 +124,10 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
   it('an API that appears after launch over saved data gets the union too, and the saved answers come back on screen', async () => {
     const [q1, q2] = data.questions;
     const earlier = { view: 1, visited: [true, true], answers: [answerOf(q1, true)], reflections: [] };
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(
-      lms.launchUrl({
-        pkg: 'scorm12',
-        href,
-        apiDelayMs: 5000,
-        cmi: { core: { entry: 'resume', lesson_status: 'incomplete', lesson_location: data.views[1] }, suspend_data: encodeSuspendData(data.layout, earlier) },
-      }),
-    );
+    const page = await e2e.launch({
+      apiDelayMs: 5000,
+      cmi: { core: { entry: 'resume', lesson_status: 'incomplete', lesson_location: data.views[1] }, suspend_data: encodeSuspendData(data.layout, earlier) },
+    });
     const frame = await scoFrame(page);
     await frame.waitForSelector('#cp-notice:has-text("No learning system")');
     const lastPage = data.pages.length - 1;

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodeSuspendData } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { lmsState, scoFinished, unloadSco, type TestLms } from '../helpers/lms-server.ts';
-import { answer, verdict, nextToEnd, openViewOf, scoFrame, visibleView } from '../helpers/learner.ts';
+import { answer, verdict, nextToEnd, openViewOf, reflect, scoFrame, sendComment, visibleView } from '../helpers/learner.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
 import { interactionIds } from '../helpers/memory-lms.ts';
@@ -24,16 +24,8 @@ let browser: Browser;
 let lms: TestLms;
 let data: ModuleData;
 let href: string;
-/** Uncaught errors in any page; every test ends by asserting there were none. */
-const pageErrors: string[] = [];
 
-
-async function launch(cmi?: Record<string, unknown>, apiDelayMs?: number): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi, apiDelayMs }));
-  return page;
-}
+const launch = (cmi?: Record<string, unknown>, apiDelayMs?: number): Promise<Page> => e2e.launch({ cmi, apiDelayMs });
 
 beforeAll(async () => {
   e2e = await startScormE2e({ prefix: 'coursepack-e2e-', targets: ['scorm12', 'web'] });
@@ -41,8 +33,9 @@ beforeAll(async () => {
   ({ href, data } = e2e.built);
 });
 
+/** Uncaught errors in any page: every test ends by asserting there were none. */
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(e2e?.pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(() => e2e?.close());
@@ -58,17 +51,8 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     expect(steps).toBe(data.views.length - 1);
     for (const q of data.questions) await answer(frame, q, true);
     for (const q of data.questions) expect(await verdict(frame, q.dom), q.iid).toBe('correct');
-    for (const r of data.reflections) {
-      await openViewOf(frame, r.dom);
-      await frame.fill(`#${r.dom} textarea`, 'Patients taught me to listen.');
-      await frame.click(`#${r.dom} button[type=submit]`);
-      await frame.waitForSelector(`#${r.dom} .cp-refl-status:has-text("saved")`);
-    }
-    await frame.click('.cp-toc a[href="#cp-feedback"]');
-    if (data.feedback.rating) await frame.check('#cp-rating-5');
-    await frame.fill('#cp-comment-text', 'Clear and useful.');
-    await frame.click('#cp-comment button[type=submit]');
-    await frame.waitForSelector('#cp-comment-status:has-text("Thank you")');
+    for (const r of data.reflections) await reflect(frame, r, 'Patients taught me to listen.');
+    await sendComment(frame, 'Clear and useful.', data.feedback.rating ? 5 : undefined);
     expect(await frame.textContent('#cp-progress-text')).toBe(`${data.pages.length} of ${data.pages.length} pages viewed`);
 
     await frame.click('#cp-exit');
@@ -191,9 +175,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
 
   it('a learner who leaves while the LMS is still refusing gets the answers back on the next launch in this browser', async () => {
     const context = await browser.newContext();
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(lms.launchUrl({ pkg: 'scorm12', href }));
+    const page = await e2e.launch({}, context);
     const frame = await scoFrame(page);
     await page.evaluate(() => ((window as unknown as { __lms: StrictLms }).__lms.failing = true));
     const q = data.questions[0];
@@ -230,8 +212,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
   });
 
   it('without an LMS API the module still works, says progress is only in this browser, and resumes from localStorage', async () => {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const page = await e2e.newPage();
     await page.goto(`${lms.url}/pkg/scorm12/${href}`);
     const frame = await scoFrame(page);
     await frame.waitForSelector('#cp-notice:has-text("No learning system")');
@@ -359,8 +340,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
   });
 
   it('the web target keeps progress in localStorage without any notice', async () => {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const page = await e2e.newPage();
     await page.goto(`${lms.url}/pkg/web/${href}`);
     const frame = await scoFrame(page);
     expect(await frame.textContent('#cp-notice')).toBe('');

@@ -15,7 +15,7 @@ import { buildCourse } from '../../src/package/build.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createKey } from '../../src/lrs/keys.ts';
-import { filesFromZip, unloadSco, type TestLms } from '../helpers/lms-server.ts';
+import { filesFromZip, unloadSco } from '../helpers/lms-server.ts';
 import { answer, nextToEnd, openViewOf, scoFrame } from '../helpers/learner.ts';
 import { EXAMPLE_COURSE as EXAMPLE, sideChannelTo } from '../helpers/example-course.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
@@ -64,14 +64,12 @@ function credentialLike(files: Map<string, Buffer>): string[] {
 let e2e: ScormE2e;
 /** One browser profile: the same learner's browser across launches (localStorage kept). */
 let ctx: BrowserContext;
-let lms: TestLms;
 let lrs: Lrs;
 let tmp: string;
 let data: ModuleData;
 let href: string;
 let key: { key: string; secret: string };
 let packageFiles: Map<string, Buffer>;
-const pageErrors: string[] = [];
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   // Asynchronous: the LRS the CLI asks lives in this process.
@@ -92,12 +90,7 @@ async function statements(): Promise<Record<string, any>[]> {
 
 const cmi = (entry: string) => ({ core: { entry, student_id: 'ada-42', student_name: 'Learner, Ada' } });
 
-async function launch(entry: string): Promise<Page> {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: cmi(entry) }));
-  return page;
-}
+const launch = (entry: string): Promise<Page> => e2e.launch({ cmi: cmi(entry) }, ctx);
 
 const until = <T>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => poll(f, ok, { timeoutMs: 15_000, everyMs: 150 });
 
@@ -105,13 +98,12 @@ beforeAll(async () => {
   lrs = await createLrs({ db: ':memory:', port: 0 });
   key = await createKey(lrs.storage, { name: 'package', scopes: ['statements:write'], activityPrefix: IRI, writeOnly: true });
   e2e = await startScormE2e({ prefix: 'cp-side-', targets: ['scorm12'], yaml: sideChannelTo(lrs.endpoint, key) });
-  lms = e2e.lms;
   ({ href, data, files: packageFiles, dir: tmp } = e2e.built);
   ctx = await e2e.browser.newContext();
 });
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(e2e?.pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -185,9 +177,7 @@ describe('scorm12 xAPI side channel', () => {
 
   it('an LMS API that appears only after launch: the side channel starts once it names the learner', async () => {
     const before = (await statements()).length;
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(lms.launchUrl({ pkg: 'scorm12', href, cmi: { core: { entry: 'ab-initio', student_id: 'bo-7', student_name: 'Late, Bo' } }, apiDelayMs: 1500 }));
+    const page = await e2e.launch({ cmi: { core: { entry: 'ab-initio', student_id: 'bo-7', student_name: 'Late, Bo' } }, apiDelayMs: 1500 }, ctx);
     const frame = await scoFrame(page);
     await page.waitForFunction(() => (window as any).__lms.initialised > 0, undefined, { timeout: 10000 });
     await frame.click('#cp-next');
