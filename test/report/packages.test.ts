@@ -3,11 +3,9 @@
 // LRS (one completes with every answer right and leaves a comment, one answers the first
 // two questions wrong and leaves half-way), then `coursepack report --lrs … course-dir`
 // over what the LRS stored.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lrs } from '../../src/lrs/server.ts';
@@ -18,8 +16,8 @@ import { answer, nextToEnd, openModule, sendComment } from '../helpers/learner.t
 import { statementsWhen, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
 import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
 import { xapiComments } from '../helpers/example-course.ts';
+import { runCliAsync } from '../helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/coursepack.js', import.meta.url));
 const V = (v: string) => `http://adlnet.gov/expapi/verbs/${v}`;
 
 let e2e: LrsE2e;
@@ -45,17 +43,6 @@ const open = (url: string): Promise<Page> => openModule(browser, url);
 const until = (registration: string, verb: string) =>
   statementsWhen(lrs, registration, (all) => all.some((s) => s.verb.id === verb), { fail: `no ${verb} for ${registration}` });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 describe('report over statements sent by the real package', () => {
   it('two learners played in Chromium: completion, pass, funnel, question facility and the comment', async () => {
     // Grace completes everything right and comments.
@@ -79,7 +66,7 @@ describe('report over statements sent by the real package', () => {
 
     const k = await createKey(lrs.storage, { name: 'reports', scopes: ['statements:read'] });
     const out = join(dir, 'report');
-    const r = await cli(['report', '--lrs', lrs.endpoint, '--key', `${k.key}:${k.secret}`, courseDir, '--out', out, '--quiet']);
+    const r = await runCliAsync(['report', '--lrs', lrs.endpoint, '--key', `${k.key}:${k.secret}`, courseDir, '--out', out, '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const s = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Report;
