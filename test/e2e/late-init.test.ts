@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSuspendData, encodeSuspendData, type Answer } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData, QuestionData } from '../../src/runtime/module-data.ts';
-import { lmsState, scoFinished } from '../helpers/lms-server.ts';
+import { exitSco, lmsState } from '../helpers/lms-server.ts';
 import { answer, openViewOf, scoFrame, verdict, visibleView } from '../helpers/learner.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
@@ -95,9 +95,7 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
     expect(seen).toBeGreaterThanOrEqual(3);
 
     const exitOn = await visibleView(frame);
-    await frame.click('#cp-exit');
-    await scoFinished(page);
-    const s = await lmsState(page);
+    const s = await exitSco(page, frame);
     expect(s.violations).toEqual([]);
     expect(s.initialised).toBe(1);
     expect(s.initRefused).toBeGreaterThanOrEqual(2);
@@ -140,9 +138,7 @@ describe('an LMS that refuses LMSInitialize at launch and recovers later', () =>
     await openViewOf(frame, q1.dom);
     expect(await verdict(frame, q1.dom)).toBe('correct');
     expect(await verdict(frame, q2.dom)).toBe('wrong');
-    await frame.click('#cp-exit');
-    await scoFinished(page);
-    const s = await lmsState(page);
+    const s = await exitSco(page, frame);
     expect(s.violations).toEqual([]);
     const state = decodeSuspendData(data.layout, s.committed['cmi.suspend_data'])!;
     expect(state.visited[0] && state.visited[1] && state.visited[lastPage]).toBe(true);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { decodeSuspendData } from '../../src/runtime/suspend-data.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
-import { lmsState, scoFinished, unloadSco, type TestLms } from '../helpers/lms-server.ts';
+import { exitSco, lmsState, unloadSco, type LmsView, type TestLms } from '../helpers/lms-server.ts';
 import { answer, verdict, nextToEnd, openViewOf, reflect, scoFrame, sendComment, visibleView } from '../helpers/learner.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import type { StrictLms } from '../helpers/strict-scorm12.ts';
@@ -26,6 +26,19 @@ let data: ModuleData;
 let href: string;
 
 const launch = (cmi?: Record<string, unknown>, apiDelayMs?: number): Promise<Page> => e2e.launch({ cmi, apiDelayMs });
+
+/**
+ * Launched with `core` (and the module's mastery score), the SCO shows `notice`; the learner
+ * walks every view, answers every question right and exits: what the LMS then holds.
+ */
+async function allRightIn(core: Record<string, string>, notice: string): Promise<{ page: Page; s: LmsView }> {
+  const page = await launch({ core, student_data: { mastery_score: String(data.passMark) } });
+  const frame = await scoFrame(page);
+  await frame.waitForSelector(`#cp-notice.cp-notice-info:has-text("${notice}")`);
+  await nextToEnd(frame);
+  for (const q of data.questions) await answer(frame, q, true);
+  return { page, s: await exitSco(page, frame) };
+}
 
 beforeAll(async () => {
   e2e = await startScormE2e({ prefix: 'coursepack-e2e-', targets: ['scorm12', 'web'] });
@@ -55,9 +68,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     await sendComment(frame, 'Clear and useful.', data.feedback.rating ? 5 : undefined);
     expect(await frame.textContent('#cp-progress-text')).toBe(`${data.pages.length} of ${data.pages.length} pages viewed`);
 
-    await frame.click('#cp-exit');
-    await scoFinished(page);
-    const s = await lmsState(page);
+    const s = await exitSco(page, frame);
     expect(s.violations).toEqual([]);
     expect(s.initialised).toBe(1);
     expect(s.finished).toBe(1);
@@ -256,9 +267,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
     await answer(frame, q2, false);
     const quizScore = await frame.textContent(`.cp-score[data-quiz="${q1.quiz}"]`);
     expect(quizScore).toContain('Your recorded score stays at your best result, 100%.');
-    await frame.click('#cp-exit');
-    await scoFinished(page);
-    const s = await lmsState(page);
+    const s = await exitSco(page, frame);
     expect(s.violations).toEqual([]);
     expect(s.committed['cmi.core.score.raw']).toBe('100');
     expect(s.committed['cmi.core.lesson_status']).toBe('passed');
@@ -306,14 +315,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
   });
 
   it('browse mode records the look as browsed, never a score or passed, and Moodle does not turn it into completed', async () => {
-    const page = await launch({ core: { lesson_mode: 'browse', credit: 'no-credit' }, student_data: { mastery_score: String(data.passMark) } });
-    const frame = await scoFrame(page);
-    await frame.waitForSelector('#cp-notice.cp-notice-info:has-text("Browse mode")');
-    await nextToEnd(frame);
-    for (const q of data.questions) await answer(frame, q, true);
-    await frame.click('#cp-exit');
-    await scoFinished(page);
-    const s = await lmsState(page);
+    const { page, s } = await allRightIn({ lesson_mode: 'browse', credit: 'no-credit' }, 'Browse mode');
     expect(s.violations).toEqual([]);
     expect(s.committed['cmi.core.lesson_status']).toBe('browsed');
     expect(Object.keys(s.committed).filter((k) => k.startsWith('cmi.core.score'))).toEqual([]);
@@ -325,14 +327,7 @@ describe('SCORM 1.2 module in a strict test LMS', () => {
   });
 
   it('a normal launch without credit says the result does not count, and still reports it for the LMS to judge', async () => {
-    const page = await launch({ core: { lesson_mode: 'normal', credit: 'no-credit' }, student_data: { mastery_score: String(data.passMark) } });
-    const frame = await scoFrame(page);
-    await frame.waitForSelector('#cp-notice.cp-notice-info:has-text("not for credit")');
-    await nextToEnd(frame);
-    for (const q of data.questions) await answer(frame, q, true);
-    await frame.click('#cp-exit');
-    await scoFinished(page);
-    const s = await lmsState(page);
+    const { page, s } = await allRightIn({ lesson_mode: 'normal', credit: 'no-credit' }, 'not for credit');
     expect(s.violations).toEqual([]);
     expect(s.committed['cmi.core.lesson_status']).toBe('passed');
     expect(s.committed['cmi.core.score.raw']).toBe('100');

@@ -7,9 +7,7 @@
 // build without an LRS carries no credential of any kind.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildCourse } from '../../src/package/build.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
@@ -20,10 +18,10 @@ import { answer, nextToEnd, openViewOf, scoFrame } from '../helpers/learner.ts';
 import { EXAMPLE_COURSE as EXAMPLE, sideChannelTo } from '../helpers/example-course.ts';
 import { startScormE2e, type ScormE2e } from '../helpers/scorm-e2e.ts';
 import { poll } from '../helpers/poll.ts';
+import { runCliAsync } from '../helpers/cli.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
 import { TARGET_IDS } from '../../src/package/targets.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/coursepack.js', import.meta.url));
 const IRI = 'https://coursepack.example/courses/patient-involvement';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -71,15 +69,6 @@ let href: string;
 let key: { key: string; secret: string };
 let packageFiles: Map<string, Buffer>;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  // Asynchronous: the LRS the CLI asks lives in this process.
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
 async function statements(): Promise<Record<string, any>[]> {
   const admin = `Basic ${Buffer.from(`${lrs.adminKey!.key}:${lrs.adminKey!.secret}`).toString('base64')}`;
   const res = await fetch(`${lrs.endpoint}statements?ascending=true&limit=500&format=exact`, {
@@ -91,6 +80,14 @@ async function statements(): Promise<Record<string, any>[]> {
 const cmi = (entry: string) => ({ core: { entry, student_id: 'ada-42', student_name: 'Learner, Ada' } });
 
 const launch = (entry: string): Promise<Page> => e2e.launch({ cmi: cmi(entry) }, ctx);
+
+/** An attempt (entry ab-initio or resume) the learner leaves as soon as the SCO shows. */
+async function attemptAndLeave(entry: string): Promise<void> {
+  const page = await launch(entry);
+  await scoFrame(page);
+  await unloadSco(page);
+  await page.close();
+}
 
 const until = <T>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => poll(f, ok, { timeoutMs: 15_000, everyMs: 150 });
 
@@ -152,10 +149,7 @@ describe('scorm12 xAPI side channel', () => {
   it('a resumed attempt reports under the same registration; a new attempt (ab-initio) under a new one', async () => {
     const before = await statements();
     const first = before[0]!.context.registration;
-    const resumed = await launch('resume');
-    await scoFrame(resumed);
-    await unloadSco(resumed);
-    await resumed.close();
+    await attemptAndLeave('resume');
     const afterResume = await until(statements, (s) => s.length > before.length && s.at(-1)!.verb.id.endsWith('/terminated'));
     const resumedOnes = afterResume.slice(before.length);
     expect(resumedOnes.map((s) => s.verb.id.replace(/^.*\//, ''))[0]).toBe('initialized');
@@ -163,10 +157,7 @@ describe('scorm12 xAPI side channel', () => {
     // completed/passed were sent in this registration already: not again.
     expect(resumedOnes.filter((s) => /\/(completed|passed)$/.test(s.verb.id) && s.object.id === `${IRI}/modules/${data.moduleId}`)).toEqual([]);
 
-    const fresh = await launch('ab-initio');
-    await scoFrame(fresh);
-    await unloadSco(fresh);
-    await fresh.close();
+    await attemptAndLeave('ab-initio');
     const afterNew = await until(statements, (s) => s.length > afterResume.length && s.at(-1)!.verb.id.endsWith('/terminated'));
     const newOnes = afterNew.slice(afterResume.length);
     const regs = new Set(newOnes.map((s) => s.context.registration));
@@ -216,7 +207,7 @@ describe('coursepack build with --lrs-endpoint/--lrs-key', () => {
   it('refuses a key that can read statements, with its code, and writes nothing', async () => {
     const reader = await createKey(lrs.storage, { name: 'reader', scopes: ['statements:read', 'statements:write'], activityPrefix: IRI });
     const outDir = join(tmp, 'refused');
-    const r = await run(['build', EXAMPLE, '--target', 'scorm12', '--out', outDir, '--lrs-endpoint', lrs.endpoint, '--lrs-key', `${reader.key}:${reader.secret}`]);
+    const r = await runCliAsync(['build', EXAMPLE, '--target', 'scorm12', '--out', outDir, '--lrs-endpoint', lrs.endpoint, '--lrs-key', `${reader.key}:${reader.secret}`]);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/LRS_KEY_CAN_READ/);
     expect(r.stdout + r.stderr).toMatch(/--write-only/);
@@ -226,10 +217,10 @@ describe('coursepack build with --lrs-endpoint/--lrs-key', () => {
   it('refuses an unscoped key; with --allow-embedded-credentials it builds and warns what anyone can do with it', async () => {
     const wide = await createKey(lrs.storage, { name: 'wide', scopes: ['statements:write'], writeOnly: true });
     const args = ['build', EXAMPLE, '--target', 'scorm12', '--out', join(tmp, 'wide'), '--lrs-endpoint', lrs.endpoint, '--lrs-key', `${wide.key}:${wide.secret}`];
-    const refused = await run(args);
+    const refused = await runCliAsync(args);
     expect(refused.code).toBe(1);
     expect(refused.stdout + refused.stderr).toMatch(/LRS_KEY_NOT_SCOPED/);
-    const allowed = await run([...args, '--allow-embedded-credentials']);
+    const allowed = await runCliAsync([...args, '--allow-embedded-credentials']);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout + allowed.stderr).toMatch(/EMBEDDED_CREDENTIALS.*anyone who unzips the package can: send statements in any learner's name about any activity/);
   });

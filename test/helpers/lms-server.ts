@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { extname } from 'node:path';
 import AdmZip from 'adm-zip';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { StrictLms } from './strict-scorm12.ts';
 
 const require = createRequire(import.meta.url);
@@ -148,4 +148,11 @@ export async function scoFinished(page: Page): Promise<void> {
 export async function unloadSco(page: Page): Promise<void> {
   await page.evaluate(() => ((document.getElementById('sco') as HTMLIFrameElement).src = 'about:blank'));
   await scoFinished(page);
+}
+
+/** The learner presses Exit in the SCO (`frame`); waits for its LMSFinish and returns what the LMS then holds. */
+export async function exitSco(page: Page, frame: Frame): Promise<LmsView> {
+  await frame.click('#cp-exit');
+  await scoFinished(page);
+  return lmsState(page);
 }
