@@ -1,6 +1,7 @@
 // A test LMS on loopback: serves packages (from a rendered file map or a built zip)
 // and an LMS page that hosts scorm-again's Scorm12API as window.API, wrapped in the
 // strict checker, with the SCO in an iframe — the way Moodle and Blackboard launch it.
+// Tests read what that LMS holds from the page (lmsState, exitSco).
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
