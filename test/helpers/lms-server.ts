@@ -38,12 +38,17 @@ export interface LaunchOptions {
   apiDelayMs?: number;
   /** Refuse LMSInitialize until a test sets __lms.refuseInitialize = false (see strict-scorm12.ts). */
   refuseInitialize?: boolean;
+  /**
+   * 'popup': the LMS page holds the API and opens the SCO in a new window when #launch is
+   * pressed (Moodle's "New window" display), instead of an iframe in the page.
+   */
+  display?: 'frame' | 'popup';
 }
 
 export interface TestLms {
   url: string;
   addPackage(name: string, files: Map<string, Buffer>): void;
-  /** URL of an LMS page launching the SCO in an iframe. */
+  /** URL of an LMS page launching the SCO in an iframe (or a pop-up: LaunchOptions.display). */
   launchUrl(opts: LaunchOptions): string;
   close(): Promise<void>;
 }
@@ -85,7 +90,11 @@ function lmsPage(opts: LaunchOptions): string {
   if (cfg.apiDelayMs) setTimeout(function () { window.API = lms.api; }, cfg.apiDelayMs);
   else if (!cfg.noApi) window.API = lms.api;
 </script></head>
-<body><iframe id="sco" title="Course module" src="/pkg/${encodeURIComponent(opts.pkg)}/${opts.href}"></iframe></body></html>`;
+<body>${
+    opts.display === 'popup'
+      ? `<button id="launch" type="button" onclick="window.open('/pkg/${encodeURIComponent(opts.pkg)}/${opts.href}', 'sco', 'width=1024,height=768')">Enter</button>`
+      : `<iframe id="sco" title="Course module" src="/pkg/${encodeURIComponent(opts.pkg)}/${opts.href}"></iframe>`
+  }</body></html>`;
 }
 
 export async function startTestLms(): Promise<TestLms> {
