@@ -14,53 +14,9 @@ import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createOutbox, outboxKey, type KeyValueStorage, type Outbox } from '../../src/xapi/outbox.ts';
 import * as P from '../../src/xapi/profile.ts';
 import { Q, QUIZ, session } from './fixtures.ts';
+import { MemoryStorage, until } from './memory-storage.ts';
 
 const enc = new TextEncoder();
-
-/** Web Storage in memory: counts bytes written, can refuse past `quota` characters, and can report every change. */
-class CountingStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  bytes = 0;
-  writes = 0;
-  quota = Infinity;
-  onChange: (() => void) | null = null;
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    const used = [...this.map].reduce((n, [key, val]) => n + (key === k ? 0 : key.length + val.length), 0);
-    if (used + k.length + v.length > this.quota) {
-      throw new Error(`QuotaExceededError: Setting the value of '${k.slice(0, 30)}' exceeded the quota.`);
-    }
-    this.bytes += enc.encode(k).length + enc.encode(v).length;
-    this.writes++;
-    this.map.set(k, String(v));
-    this.onChange?.();
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
-    this.onChange?.();
-  }
-  get length() {
-    return this.map.size;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  copy(): CountingStorage {
-    const c = new CountingStorage();
-    for (const [k, v] of this.map) c.map.set(k, v);
-    return c;
-  }
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** One task later: the outbox has written what the last task changed. */
 const nextTask = () => new Promise((r) => setImmediate(r));
@@ -88,7 +44,7 @@ function network() {
     offline: false,
     acked: new Set<string>(),
     posts: [] as Array<{ ids: string[]; storageBytes: number }>,
-    storage: null as CountingStorage | null,
+    storage: null as MemoryStorage | null,
     fetch: (async (url, init) => {
       if (net.offline) throw new TypeError('Failed to fetch');
       const ids = (JSON.parse(String(init!.body)) as Array<{ id: string }>).map((x) => x.id);
@@ -148,14 +104,14 @@ async function stored(registration: string): Promise<string[]> {
 }
 
 /** Keys of one outbox's queue: its key and the chunks after it. */
-const queueKeys = (storage: CountingStorage, k: string) => [...storage.map.keys()].filter((x) => x === k || x.startsWith(`${k}\n`));
+const queueKeys = (storage: MemoryStorage, k: string) => [...storage.map.keys()].filter((x) => x === k || x.startsWith(`${k}\n`));
 
 describe('outbox storage', () => {
   it('bytes written per enqueue and per delivered batch do not grow with the queue (offline session, then delivery)', async () => {
     const measure = async (n: number) => {
       const s = session({ registration: randomUUID() });
       const list = statements(n, s);
-      const storage = new CountingStorage();
+      const storage = new MemoryStorage();
       const net = network();
       net.storage = storage;
       net.offline = true;
@@ -203,7 +159,7 @@ describe('outbox storage', () => {
   it('a crash between any two storage writes loses nothing: every statement is still queued, rejected or stored', async () => {
     const s = session({ registration: randomUUID() });
     const earlier = session({ registration: randomUUID() });
-    const storage = new CountingStorage();
+    const storage = new MemoryStorage();
     // Left by the earlier format: one queue of this registration (one statement maybe stored already) and one of an earlier registration.
     const [a, b, c] = statements(3, s);
     const [d] = statements(1, earlier);
@@ -212,7 +168,7 @@ describe('outbox storage', () => {
     storage.map.set(outboxKey(lrs.endpoint, earlier.actor, earlier.registration), JSON.stringify({ q: [{ s: d }], r: [] }));
     const durable = new Set([a!.id, b!.id, c!.id, d!.id, oldRejected.statement.id]);
     const net = network();
-    const snapshots: Array<{ storage: CountingStorage; required: string[]; acked: string[] }> = [];
+    const snapshots: Array<{ storage: MemoryStorage; required: string[]; acked: string[] }> = [];
     storage.onChange = () => snapshots.push({ storage: storage.copy(), required: [...durable], acked: [...net.acked] });
 
     net.offline = true;
@@ -292,7 +248,7 @@ describe('outbox storage', () => {
     try {
       const s = session({ registration: randomUUID() });
       const endpoint = `http://127.0.0.1:${(other.address() as { port: number }).port}/xapi/`;
-      const storage = new CountingStorage();
+      const storage = new MemoryStorage();
       const first = outbox(storage, s, { endpoint, batchDelayMs: 5 });
       const list = statements(30, s);
       list.forEach((x) => first.enqueue(x));
@@ -314,7 +270,7 @@ describe('outbox storage', () => {
   it('reads and migrates queues of the earlier single-key format, rejected lists and "maybe stored" marks included', async () => {
     const s = session({ registration: randomUUID() });
     const earlier = session({ registration: randomUUID() });
-    const storage = new CountingStorage();
+    const storage = new MemoryStorage();
     const key = outboxKey(lrs.endpoint, s.actor, s.registration);
     const earlierKey = outboxKey(lrs.endpoint, earlier.actor, earlier.registration);
     const mine = statements(60, s);
@@ -367,7 +323,7 @@ describe('outbox storage', () => {
   it('a queue an earlier registration left in chunks, with its marks and rejections, is taken over by the next registration', async () => {
     const before = session({ registration: randomUUID() });
     const now = session({ registration: randomUUID() });
-    const storage = new CountingStorage();
+    const storage = new MemoryStorage();
     const net = network();
     const old = outbox(storage, before, { fetch: net.fetch, batchSize: 10 });
     const bad = structuredClone(P.judgedModule(before, { raw: 5, max: 10 }, 50)) as any;
@@ -412,7 +368,7 @@ describe('outbox storage', () => {
 
   it('a long queue is kept in chunks under the outbox key: the first holds a batch, as the earlier format did, later ones are small; a next launch reads them in order', async () => {
     const s = session({ registration: randomUUID() });
-    const storage = new CountingStorage();
+    const storage = new MemoryStorage();
     const net = network();
     net.offline = true;
     const o = outbox(storage, s, { fetch: net.fetch, batchSize: 25 });
@@ -436,7 +392,7 @@ describe('outbox storage', () => {
     const sentKey = key.replace('coursepack.xapi.outbox', 'coursepack.xapi.sent');
     expect(JSON.parse(storage.getItem(sentKey)!)).toEqual(list.slice(0, 25).map((x) => x.id));
     // Handed to a second launch in a shuffled storage: same order, same marks.
-    const shuffled = new CountingStorage();
+    const shuffled = new MemoryStorage();
     for (const k of [...keys, sentKey].reverse()) shuffled.map.set(k, storage.getItem(k)!);
     expect(recovered(shuffled, s).pending).toEqual(list.map((x) => x.id));
     // Delivering removes whole chunks; only the chunk a batch ends in and the marks are rewritten.
@@ -450,7 +406,7 @@ describe('outbox storage', () => {
 
   it('two tabs of one attempt, each with a long queue: each appends to its own chunks, and the next launch delivers both, once', async () => {
     const s = session({ registration: randomUUID() });
-    const storage = new CountingStorage();
+    const storage = new MemoryStorage();
     const net = network();
     net.offline = true;
     const tabA = outbox(storage, s, { fetch: net.fetch, batchSize: 20 });
@@ -483,7 +439,7 @@ describe('outbox storage', () => {
 
   it('when localStorage fills up mid-session the statements are still delivered, the state says why, and storage recovers', async () => {
     const s = session({ registration: randomUUID() });
-    const storage = new CountingStorage();
+    const storage = new MemoryStorage();
     const list = statements(120, s);
     storage.quota = JSON.stringify(list.slice(0, 70)).length;
     const net = network();

@@ -12,38 +12,7 @@ import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createOutbox, outboxKey, type KeyValueStorage, type Outbox, type OutboxState } from '../../src/xapi/outbox.ts';
 import * as P from '../../src/xapi/profile.ts';
 import { Q, QUIZ, session } from './fixtures.ts';
-
-class MemoryStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, String(v));
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
-  }
-  get length() {
-    return this.map.size;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  copy(): MemoryStorage {
-    const c = new MemoryStorage();
-    for (const [k, v] of this.map) c.map.set(k, v);
-    return c;
-  }
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { MemoryStorage, until } from './memory-storage.ts';
 
 let dir: string;
 let lrs: Lrs | undefined;
