@@ -8,7 +8,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import type { Lrs } from '../../src/lrs/server.ts';
 import { answer, nextToEnd, openFromContents, openModule, openViewOf, reflect, sendComment, visibleView } from '../helpers/learner.ts';
-import { asSent, startCmi5Lms, statementsOf, statementsWhen, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import { asSent, startCmi5Lms, statementsOf, statementsWhen, tincanCourseIri, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
 import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
 import { xapiComments } from '../helpers/example-course.ts';
 import { problemsOf } from '../xapi/fixtures.ts';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   e2e = await startLrsE2e({ prefix: 'cp-e2e-xapi-', target: 'xapi', yaml: xapiComments });
   ({ lrs, lms, browser } = e2e);
   data = e2e.built.data;
-  courseIri = /<activity id="([^"]+)"/.exec(e2e.built.files.get('tincan.xml')!.toString())![1]!;
+  courseIri = tincanCourseIri(e2e.built.files);
 }, 120_000);
 
 afterAll(() => e2e?.close());

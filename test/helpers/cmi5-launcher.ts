@@ -90,6 +90,11 @@ export function cmi5Au(files: Map<string, Buffer>): { auUrl: string; publisherId
   return { auUrl, publisherId, data: moduleDataOf(files.get(auUrl)!.toString()) };
 }
 
+/** The course activity id a Tin Can package's tincan.xml declares (its first activity). */
+export function tincanCourseIri(files: Map<string, Buffer>): string {
+  return /<activity id="([^"]+)"/.exec(files.get('tincan.xml')!.toString())![1]!;
+}
+
 /** Every statement the LRS holds for a registration, in the order it stored them. */
 export async function statementsOf(lrs: Lrs, registration: string): Promise<Record<string, any>[]> {
   const admin = `Basic ${Buffer.from(`${lrs.adminKey!.key}:${lrs.adminKey!.secret}`).toString('base64')}`;

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startLrsProcess, type LrsProcess } from './cli-process.ts';
+import { startLrsProcess, type LrsProcess } from './cli-process.ts';
+import { runCliAsync } from '../helpers/cli.ts';
 import { statement, xapiClient } from './helpers.ts';
 
 describe('coursepack lrs (CLI)', () => {
@@ -46,19 +47,19 @@ describe('coursepack lrs (CLI)', () => {
   });
 
   it('creates, lists and revokes keys in the same database', async () => {
-    const made = await runCli(['lrs', 'key', 'create', '--db', db, '--name', 'Moodle packages', '--scope', 'statements:write', '--activity-prefix', 'https://example.org/courses/x/', '--write-only', '--json']);
+    const made = await runCliAsync(['lrs', 'key', 'create', '--db', db, '--name', 'Moodle packages', '--scope', 'statements:write', '--activity-prefix', 'https://example.org/courses/x/', '--write-only', '--json']);
     expect(made.code, made.stderr).toBe(0);
     const k = JSON.parse(made.stdout);
     expect(k).toMatchObject({ name: 'Moodle packages', scopes: ['statements:write'], writeOnly: true, activityPrefix: 'https://example.org/courses/x/' });
     const client = xapiClient(lrs.endpoint, { key: k.key, secret: k.secret });
-    const list = await runCli(['lrs', 'key', 'list', '--db', db]);
+    const list = await runCliAsync(['lrs', 'key', 'list', '--db', db]);
     expect(list.stdout).toContain(k.key);
     expect(list.stdout).toContain('write-only');
     expect(list.stdout).not.toContain(k.secret);
-    const rev = await runCli(['lrs', 'key', 'revoke', k.key, '--db', db]);
+    const rev = await runCliAsync(['lrs', 'key', 'revoke', k.key, '--db', db]);
     expect(rev.code).toBe(0);
     expect((await client.post('statements', statement({ object: { id: 'https://example.org/courses/x/1' } }))).status).toBe(401);
-    expect((await runCli(['lrs', 'key', 'revoke', k.key, '--db', db])).code).toBe(1);
+    expect((await runCliAsync(['lrs', 'key', 'revoke', k.key, '--db', db])).code).toBe(1);
   });
 
   it('does not print a new admin key on later starts', async () => {
@@ -78,15 +79,15 @@ describe('coursepack lrs (CLI)', () => {
     const d = new Database(other);
     d.exec("CREATE TABLE lrs_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO lrs_meta VALUES ('schema_version', '99')");
     d.close();
-    const r = await runCli(['lrs', '--db', other, '--port', '0']);
+    const r = await runCliAsync(['lrs', '--db', other, '--port', '0']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('LRS_DB_SCHEMA');
   });
 
   it('exits 2 on bad usage and 1 on a bad scope', async () => {
-    expect((await runCli(['lrs', '--bogus'])).code).toBe(2);
-    expect((await runCli(['lrs', 'key', 'create', '--db', db, '--name', 'x'])).code).toBe(2);
-    const bad = await runCli(['lrs', 'key', 'create', '--db', db, '--name', 'x', '--scope', 'everything']);
+    expect((await runCliAsync(['lrs', '--bogus'])).code).toBe(2);
+    expect((await runCliAsync(['lrs', 'key', 'create', '--db', db, '--name', 'x'])).code).toBe(2);
+    const bad = await runCliAsync(['lrs', 'key', 'create', '--db', db, '--name', 'x', '--scope', 'everything']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('LRS_KEY_SCOPE');
   });

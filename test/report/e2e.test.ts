@@ -16,21 +16,12 @@ import { createKey } from '../../src/lrs/keys.ts';
 import { dur, num, percent } from '../../src/report/format.ts';
 import type { Report } from '../../src/report/types.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { runCliAsync } from '../helpers/cli.ts';
 import { classStatements, HOSTILE, IRI, session, reg, voiding } from './fixtures.ts';
 import * as P from '../../src/xapi/profile.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/coursepack.js', import.meta.url));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('report over the embedded LRS, opened from disk in Chromium', () => {
   let lrs: Lrs;
@@ -72,7 +63,7 @@ describe('report over the embedded LRS, opened from disk in Chromium', () => {
   it('pages through the LRS with more, and the page is accessible, offline, escaped and agrees with summary.json', async () => {
     const out = join(dir, 'report');
     // maxLimit 7 on the LRS forces many `more` pages.
-    const r = await cli(['report', '--lrs', lrs.endpoint, '--key', readKey, '--course', IRI, '--out', out]);
+    const r = await runCliAsync(['report', '--lrs', lrs.endpoint, '--key', readKey, '--course', IRI, '--out', out]);
     expect(r.code).toBe(0);
     // Progress on stderr ends with the total read (36 statements + the voiding one; the LRS keeps one copy of the resend).
     expect(r.stderr).toMatch(new RegExp(`${statements.length + 1} statements read · \\d+/s`));
@@ -179,7 +170,7 @@ describe('report over the embedded LRS, opened from disk in Chromium', () => {
 
   it('a write-only or wrong key is refused with an error the user can act on', async () => {
     const k = await createKey(lrs.storage, { name: 'package', scopes: ['statements:write'], writeOnly: true });
-    const r = await cli(['report', '--lrs', lrs.endpoint, '--key', `${k.key}:${k.secret}`, '--quiet', '--out', join(dir, 'nope')]);
+    const r = await runCliAsync(['report', '--lrs', lrs.endpoint, '--key', `${k.key}:${k.secret}`, '--quiet', '--out', join(dir, 'nope')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('REPORT_LRS');
     expect(r.stderr).toContain('statements:read');

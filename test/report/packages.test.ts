@@ -13,7 +13,7 @@ import { createKey } from '../../src/lrs/keys.ts';
 import type { ModuleData } from '../../src/runtime/module-data.ts';
 import type { Report } from '../../src/report/types.ts';
 import { answer, nextToEnd, openModule, sendComment } from '../helpers/learner.ts';
-import { statementsWhen, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
+import { statementsWhen, tincanCourseIri, type TestCmi5Lms } from '../helpers/cmi5-launcher.ts';
 import { startLrsE2e, type LrsE2e } from '../helpers/lrs-e2e.ts';
 import { xapiComments } from '../helpers/example-course.ts';
 import { runCliAsync } from '../helpers/cli.ts';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   e2e = await startLrsE2e({ prefix: 'cp-report-pkg-', target: 'xapi', yaml: xapiComments });
   ({ lrs, lms, browser } = e2e);
   ({ dir, courseDir, data } = e2e.built);
-  courseIri = /<activity id="([^"]+)"/.exec(e2e.built.files.get('tincan.xml')!.toString())![1]!;
+  courseIri = tincanCourseIri(e2e.built.files);
 }, 120_000);
 
 afterAll(() => e2e?.close());

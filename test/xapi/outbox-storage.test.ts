@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createOutbox, outboxKey, type KeyValueStorage, type Outbox } from '../../src/xapi/outbox.ts';
 import * as P from '../../src/xapi/profile.ts';
 import { Q, QUIZ, session } from './fixtures.ts';
 import { MemoryStorage, until } from './memory-storage.ts';
+import { startLossyLrs } from './lossy-lrs.ts';
 
 const enc = new TextEncoder();
 
@@ -228,26 +228,11 @@ describe('outbox storage', () => {
   });
 
   it('"maybe stored" marks survive a crash: after a lost response, the next launch counts 409 as delivered (LRSs that answer 409 to any known id)', async () => {
-    // A stand-in LRS that answers 409 to an id it holds, and loses the response to the first
-    // POST after storing it, as a dropped connection would.
-    const held = new Set<string>();
-    let posts = 0;
-    const other = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        posts++;
-        const list = JSON.parse(body) as Array<{ id: string }>;
-        if (list.some((x) => held.has(x.id))) return void res.writeHead(409, { 'Content-Type': 'application/json' }).end('{"error":"exists"}');
-        list.forEach((x) => held.add(x.id));
-        if (posts === 1) return void req.socket.destroy();
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(list.map((x) => x.id)));
-      });
-    });
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    // A stand-in LRS that answers 409 to an id it holds and loses the first response (lossy-lrs.ts).
+    const other = await startLossyLrs();
     try {
       const s = session({ registration: randomUUID() });
-      const endpoint = `http://127.0.0.1:${(other.address() as { port: number }).port}/xapi/`;
+      const endpoint = other.endpoint;
       const storage = new MemoryStorage();
       const first = outbox(storage, s, { endpoint, batchDelayMs: 5 });
       const list = statements(30, s);
@@ -260,10 +245,10 @@ describe('outbox storage', () => {
       expect(next.rejected()).toEqual([]);
       expect(next.state().delivered).toBe(30);
       // The resend met 409 (split down to single statements, each then known as ours).
-      expect(posts).toBeGreaterThan(2);
-      expect([...held].sort()).toEqual(list.map((x) => x.id).sort());
+      expect(other.posts()).toBeGreaterThan(2);
+      expect([...other.held].sort()).toEqual(list.map((x) => x.id).sort());
     } finally {
-      await new Promise((r) => other.close(r));
+      await other.close();
     }
   });
 

@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { createLrs, type Lrs } from '../../src/lrs/server.ts';
 import { createOutbox, outboxKey, type KeyValueStorage, type Outbox, type OutboxState } from '../../src/xapi/outbox.ts';
 import * as P from '../../src/xapi/profile.ts';
 import { Q, QUIZ, session } from './fixtures.ts';
 import { MemoryStorage, until } from './memory-storage.ts';
+import { startLossyLrs } from './lossy-lrs.ts';
 
 let dir: string;
 let lrs: Lrs | undefined;
@@ -301,31 +301,12 @@ describe('outbox against the embedded LRS', () => {
   });
 
   it('409 for a statement whose earlier response was lost counts as delivered (LRSs that answer 409 to any known id)', async () => {
-    // The embedded LRS answers 200 to an identical resend; some LRSs answer 409 to any id
-    // they hold. This stand-in behaves that way and loses the response to the first POST
-    // after storing it, as a dropped connection would.
-    const held = new Set<string>();
-    let posts = 0;
-    const other = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        posts++;
-        const list = JSON.parse(body) as Array<{ id: string }>;
-        if (list.some((x) => held.has(x.id))) {
-          res.writeHead(409, { 'Content-Type': 'application/json' }).end('{"error":"statement id already exists"}');
-          return;
-        }
-        list.forEach((x) => held.add(x.id));
-        if (posts === 1) return void req.socket.destroy();
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(list.map((x) => x.id)));
-      });
-    });
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    // The embedded LRS answers 200 to an identical resend; this stand-in answers 409 (lossy-lrs.ts).
+    const other = await startLossyLrs();
     try {
       const s = session({ registration: randomUUID() });
       const o = createOutbox({
-        endpoint: `http://127.0.0.1:${(other.address() as any).port}/xapi`,
+        endpoint: other.endpoint.slice(0, -1), // without the trailing slash
         auth: admin,
         actor: s.actor,
         registration: s.registration,
@@ -340,11 +321,11 @@ describe('outbox against the embedded LRS', () => {
       expect(o.state().failures).toBe(1);
       await until(() => o.state().pending === 0);
       expect(o.rejected()).toEqual([]);
-      expect([...held].sort()).toEqual(list.map((x) => x.id).sort());
+      expect([...other.held].sort()).toEqual(list.map((x) => x.id).sort());
       // A statement never sent before that meets a 409 is someone else's: rejected.
       const clash = { ...statements(1, s)[0]!, id: list[0]!.id };
       const fresh = createOutbox({
-        endpoint: `http://127.0.0.1:${(other.address() as any).port}/xapi/`,
+        endpoint: other.endpoint,
         actor: s.actor,
         registration: s.registration,
         storage: new MemoryStorage(),
@@ -355,7 +336,7 @@ describe('outbox against the embedded LRS', () => {
       await fresh.flush();
       expect(fresh.rejected().map((r) => r.status)).toEqual([409]);
     } finally {
-      await new Promise((r) => other.close(r));
+      await other.close();
     }
   });
 });
